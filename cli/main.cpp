@@ -1,0 +1,178 @@
+// tlslens: the command-line front end. It chooses a packet source and sinks; the pipeline
+// lives in core/.
+#include <csignal>
+
+#include <atomic>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/options.h"
+#include "core/capture/packet_source.h"
+#include "core/output/output_stream.h"
+#include "core/output/text_printer.h"
+#include "core/pipeline/analyzer.h"
+
+namespace {
+
+using namespace tlslens;
+
+constexpr int kExitOk = 0;
+constexpr int kExitInputError = 2;
+
+std::atomic<PacketSource*> g_live_source{nullptr};
+
+void stop_live_capture(int) {
+  if (PacketSource* s = g_live_source.load()) s->stop();
+}
+
+int list_interfaces_command() {
+  try {
+    int n = 0;
+    for (const InterfaceInfo& i : list_interfaces()) {
+      std::string flags;
+      if (i.up) flags += "Up";
+      if (i.running) flags += flags.empty() ? "Running" : ", Running";
+      if (i.loopback) flags += flags.empty() ? "Loopback" : ", Loopback";
+      fmt::print("{}.{}{}{}\n", ++n, i.name, i.description.empty() ? "" : " (" + i.description + ")",
+                 flags.empty() ? "" : " [" + flags + "]");
+    }
+    return kExitOk;
+  } catch (const CaptureError& e) {
+    fmt::print(stderr, "tlslens: {}\n", e.what());
+    return kExitInputError;
+  }
+}
+
+std::unique_ptr<PacketSource> open_source(const cli::Options& o) {
+  if (!o.read_file.empty()) return open_capture_file(FileOptions{o.read_file, o.filter});
+  LiveOptions live;
+  live.interface = o.interface;
+  live.filter = o.filter;
+  live.snaplen = o.snaplen;
+  live.promiscuous = !o.no_promiscuous;
+  live.buffer_size = o.buffer_mib * 1024 * 1024;
+  return open_live_capture(live);
+}
+
+AnalyzerOptions analyzer_options(const cli::Options& o) {
+  AnalyzerOptions a;
+  a.flow_limits.max_flows = o.max_flows;
+  a.flow_limits.max_buffered_per_direction = o.max_buffer_kib * 1024;
+  a.flow_limits.max_buffered_total = o.max_total_buffer_mib * 1024 * 1024;
+  a.flow_limits.idle_timeout_ns = static_cast<int64_t>(o.idle_timeout_s * 1e9);
+  return a;
+}
+
+void print_stats(OutputStream& out, const AnalysisSummary& s, const CaptureStats& c) {
+  out.print("\nStatistics:\n");
+  out.print("  {:<34}{:>12}\n", "packets", s.packets);
+  out.print("  {:<34}{:>12}\n", "TCP segments", s.tcp_segments);
+  out.print("  {:<34}{:>12}\n", "other packets (not TCP)", s.not_tcp);
+  out.print("  {:<34}{:>12}\n", "malformed packets", s.malformed);
+  out.print("  {:<34}{:>12}\n", "packets of unsupported link type", s.unsupported_link);
+  out.print("  {:<34}{:>12}\n", "packets cut by the snap length", s.cut_by_snaplen);
+  out.print("  {:<34}{:>12}\n", "IP fragments", s.ip_fragments);
+  out.print("  {:<34}{:>12}\n", "IP datagrams reassembled", s.ip_reassembled);
+  out.print("  {:<34}{:>12}\n", "IP datagrams dropped incomplete", s.ip_fragments_dropped);
+  out.print("  {:<34}{:>12}\n", "TCP connections", s.connections);
+  out.print("  {:<34}{:>12}\n", "peak concurrent connections", s.peak_active_connections);
+  out.print("  {:<34}{:>12}\n", "connections ended idle", s.ended_idle);
+  out.print("  {:<34}{:>12}\n", "connections evicted (flow cap)", s.evicted_by_cap);
+  out.print("  {:<34}{:>12}\n", "gaps (bytes missing)", fmt::format("{} ({})", s.gaps, s.gap_bytes));
+  out.print("  {:<34}{:>12}\n", "gaps forced by buffer caps", s.forced_gaps);
+  out.print("  {:<34}{:>12}\n", "out-of-order segments", s.out_of_order_segments);
+  out.print("  {:<34}{:>12}\n", "retransmitted bytes", s.retransmitted_bytes);
+  out.print("  {:<34}{:>12}\n", "conflicting retransmitted bytes", s.overlap_conflict_bytes);
+  if (c.kernel_dropped || c.interface_dropped) {
+    out.print("  {:<34}{:>12}\n", "dropped by the kernel", c.kernel_dropped);
+    out.print("  {:<34}{:>12}\n", "dropped by the interface", c.interface_dropped);
+  }
+}
+
+// Warnings a user must see even without --stats: data we could not analyse.
+void print_warnings(const AnalysisSummary& s, const CaptureStats& c) {
+  if (s.cut_by_snaplen)
+    fmt::print(stderr, "tlslens: warning: {} packet(s) were cut by the snap length; their missing bytes are gaps\n",
+               s.cut_by_snaplen);
+  if (s.unsupported_link)
+    fmt::print(stderr, "tlslens: warning: {} packet(s) of an unsupported link type were skipped\n",
+               s.unsupported_link);
+  if (s.evicted_by_cap)
+    fmt::print(stderr, "tlslens: warning: {} connection(s) evicted by the flow cap (--max-flows)\n", s.evicted_by_cap);
+  if (s.forced_gaps)
+    fmt::print(stderr, "tlslens: warning: {} gap(s) forced by the reassembly buffer caps (--max-buffer)\n",
+               s.forced_gaps);
+  if (c.kernel_dropped || c.interface_dropped)
+    fmt::print(stderr, "tlslens: warning: {} packet(s) dropped by the kernel, {} by the interface\n",
+               c.kernel_dropped, c.interface_dropped);
+}
+
+int run(const cli::Options& o) {
+  std::unique_ptr<PacketSource> source;
+  try {
+    source = open_source(o);
+  } catch (const CaptureError& e) {
+    fmt::print(stderr, "tlslens: {}\n", e.what());
+    return kExitInputError;
+  }
+  if (!PacketDecoder::supports_link_type(source->link_type())) {
+    fmt::print(stderr, "tlslens: {}: unsupported link type {} ({})\n", source->description(),
+               link_type_name(source->link_type()), source->link_type());
+    return kExitInputError;
+  }
+
+  const bool live = o.read_file.empty();
+  OutputStream out(stdout);
+  TextPrinter printer(out, TextOptions{o.absolute_times});
+  Analyzer analyzer(analyzer_options(o), printer);
+
+  if (live) {
+    g_live_source = source.get();
+    std::signal(SIGINT, stop_live_capture);
+    std::signal(SIGTERM, stop_live_capture);
+  }
+
+  int exit_code = kExitOk;
+  Packet packet;
+  for (bool more = true; more;) {
+    switch (source->next(packet)) {
+      case ReadStatus::packet:
+        analyzer.process(packet);
+        if (live) out.flush();
+        break;
+      case ReadStatus::timeout:
+        out.flush();
+        break;
+      case ReadStatus::end:
+        more = false;
+        break;
+      case ReadStatus::truncated:
+      case ReadStatus::error:
+        analyzer.finish();
+        out.flush();
+        fmt::print(stderr, "tlslens: {}\n", source->error());
+        exit_code = kExitInputError;
+        more = false;
+        break;
+    }
+  }
+  g_live_source = nullptr;
+  analyzer.finish();
+  AnalysisSummary summary = analyzer.summary();
+  CaptureStats capture_stats = source->stats();
+  if (o.print_stats) print_stats(out, summary, capture_stats);
+  out.flush();
+  print_warnings(summary, capture_stats);
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  std::optional<cli::Options> options = cli::parse_options(argc, argv, exit_code);
+  if (!options) return exit_code;
+  if (options->list_interfaces) return list_interfaces_command();
+  return run(*options);
+}

@@ -1,0 +1,90 @@
+#include "cli/options.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <vector>
+
+namespace tlslens::cli {
+
+namespace {
+
+constexpr const char* kDescription =
+    "tlslens - a diagnostic TLS traffic analyzer.\n"
+    "Reads packets from a capture file (pcap, pcapng; also .gz/.zst/.lz4 compressed) or a live\n"
+    "interface, reassembles TCP and reports every TCP connection, ssldump style.\n"
+    "A BPF filter expression (as for tcpdump) may follow the options.\n";
+
+constexpr const char* kFooter =
+    "\nExamples:\n"
+    "  tlslens -r capture.pcapng\n"
+    "  tlslens -r capture.pcap.gz port 443\n"
+    "  tlslens -i eth0 'tcp port 443 and host 10.0.0.1'\n"
+    "\nExit codes: 0 success; 2 usage or input error (missing or unreadable file, not a capture,\n"
+    "unsupported link type, invalid filter, capture permission denied, truncated capture).\n";
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
+  Options o;
+  std::vector<std::string> filter_words;
+  CLI::App app{kDescription, "tlslens"};
+  app.footer(kFooter);
+  app.set_version_flag("--version", std::string("tlslens ") + TLSLENS_VERSION);
+  app.get_formatter()->column_width(34);
+
+  auto* read = app.add_option("-r,--read", o.read_file, "Read packets from FILE (pcap or pcapng, may be compressed)")
+                   ->option_text("FILE");
+  auto* iface = app.add_option("-i,--interface", o.interface, "Capture live on interface IFACE")->option_text("IFACE");
+  read->excludes(iface);
+  app.add_flag("-D,--list-interfaces", o.list_interfaces, "List the interfaces available for live capture and exit");
+  app.add_flag("-P,--no-promiscuous", o.no_promiscuous, "Live capture: do not put the interface in promiscuous mode");
+  app.add_option("-s,--snaplen", o.snaplen, "Live capture: bytes to capture per packet (default 262144)")
+      ->check(CLI::Range(64, 262144))
+      ->option_text("BYTES");
+  app.add_option("-B,--buffer-size", o.buffer_mib, "Live capture: kernel buffer size in MiB (default 16)")
+      ->check(CLI::Range(1, 4096))
+      ->option_text("MIB");
+  app.add_flag("-n,--no-resolve", o.no_resolve,
+               "Do not resolve addresses to names (the default; accepted for ssldump users)");
+  app.add_flag("-e,--absolute-times", o.absolute_times, "Print absolute UTC timestamps instead of relative times");
+  app.add_option("-t,--idle-timeout", o.idle_timeout_s,
+                 "End connections idle for SECONDS of capture time (default 900)")
+      ->check(CLI::PositiveNumber)
+      ->option_text("SECONDS");
+  app.add_option("--max-flows", o.max_flows, "Connections tracked at once; the least recently active is evicted "
+                                             "beyond this (default 1000000)")
+      ->check(CLI::PositiveNumber)
+      ->option_text("N");
+  app.add_option("--max-buffer", o.max_buffer_kib,
+                 "Out-of-order bytes held per connection direction, in KiB (default 4096)")
+      ->check(CLI::PositiveNumber)
+      ->option_text("KIB");
+  app.add_option("--max-total-buffer", o.max_total_buffer_mib,
+                 "Out-of-order bytes held across all connections, in MiB (default 256)")
+      ->check(CLI::PositiveNumber)
+      ->option_text("MIB");
+  app.add_flag("--stats", o.print_stats, "Print packet, connection and reassembly counts at the end");
+  app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
+      ->expected(0, -1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    if (exit_code != 0) exit_code = 2;
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < filter_words.size(); ++i) {
+    if (i) o.filter += ' ';
+    o.filter += filter_words[i];
+  }
+  if (!o.list_interfaces && o.read_file.empty() && o.interface.empty()) {
+    fmt::print(stderr, "tlslens: nothing to read: give -r FILE or -i IFACE (see --help)\n");
+    exit_code = 2;
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace tlslens::cli

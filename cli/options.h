@@ -1,0 +1,31 @@
+// Command-line options of `tlslens`: ssldump-compatible short flags plus long options.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tlslens::cli {
+
+struct Options {
+  std::string read_file;        // -r
+  std::string interface;        // -i
+  std::string filter;           // trailing arguments, joined with spaces
+  bool list_interfaces = false;  // -D
+  bool no_promiscuous = false;   // -P
+  bool no_resolve = true;        // -n (we never resolve names; accepted for ssldump users)
+  bool absolute_times = false;   // -e
+  bool print_stats = false;      // --stats
+  int snaplen = 262144;          // -s
+  int buffer_mib = 16;           // -B
+  double idle_timeout_s = 900;   // -t
+  uint64_t max_flows = 1'000'000;
+  uint64_t max_buffer_kib = 4096;        // per direction
+  uint64_t max_total_buffer_mib = 256;   // all directions
+};
+
+// Parses argv. On --help/--version or a usage error it prints and returns the exit code to
+// use (0 or 2) in `exit_code`, and returns nullopt.
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code);
+
+}  // namespace tlslens::cli

@@ -1,0 +1,47 @@
+// EventSink: how the pipeline reports what it saw. No pipeline stage prints; front ends
+// (text printer, JSON lines, GUI models) implement this interface.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/tcp/flow_table.h"
+
+namespace tlslens {
+
+struct AnalysisSummary {
+  uint64_t packets = 0;
+  uint64_t tcp_segments = 0;
+  uint64_t not_tcp = 0;
+  uint64_t malformed = 0;
+  uint64_t unsupported_link = 0;
+  uint64_t cut_by_snaplen = 0;
+  uint64_t connections = 0;
+  uint64_t peak_active_connections = 0;
+  uint64_t evicted_by_cap = 0;
+  uint64_t ended_idle = 0;
+  uint64_t forced_gaps = 0;
+  uint64_t gaps = 0;
+  uint64_t gap_bytes = 0;
+  uint64_t retransmitted_bytes = 0;
+  uint64_t out_of_order_segments = 0;
+  uint64_t overlap_conflict_bytes = 0;
+  uint64_t ip_fragments = 0;
+  uint64_t ip_reassembled = 0;
+  uint64_t ip_fragments_dropped = 0;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void connection_started(const Connection& /*conn*/) {}
+  virtual void connection_ended(const Connection& /*conn*/) {}
+  // Bytes of one direction that were never captured.
+  virtual void gap(const Connection& /*conn*/, Direction /*dir*/, uint64_t /*missing_bytes*/,
+                   const SegmentInfo& /*at*/) {}
+  // A packet that could not be decoded (malformed header); `reason` is a short phrase.
+  virtual void malformed_packet(uint64_t /*packet_number*/, Timestamp /*ts*/, const char* /*reason*/) {}
+  virtual void finished(const AnalysisSummary& /*summary*/) {}
+};
+
+}  // namespace tlslens

@@ -1,0 +1,43 @@
+// OutputStream: buffered output to a FILE*, without a flush per line.
+//
+// Text is formatted into a growing memory buffer and written out in large blocks; a live
+// capture asks for flush() after each batch of packets so lines appear promptly.
+#pragma once
+
+#include <cstdio>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace tlslens {
+
+class OutputStream {
+ public:
+  explicit OutputStream(std::FILE* file) : file_(file) {}
+  ~OutputStream() { flush(); }
+  OutputStream(const OutputStream&) = delete;
+  OutputStream& operator=(const OutputStream&) = delete;
+
+  template <typename... Args>
+  void print(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
+    if (buffer_.size() >= kFlushThreshold) flush();
+  }
+  void write(std::string_view text) {
+    buffer_.append(text);
+    if (buffer_.size() >= kFlushThreshold) flush();
+  }
+  void flush() {
+    if (buffer_.size() == 0) return;
+    std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+    std::fflush(file_);
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr size_t kFlushThreshold = 64 * 1024;
+  std::FILE* file_;
+  fmt::memory_buffer buffer_;
+};
+
+}  // namespace tlslens

@@ -1,0 +1,45 @@
+// Analyzer: the pipeline from packets to events — decode (link, IP, TCP), reassemble,
+// and report to an EventSink. Front ends feed it packets from a PacketSource.
+#pragma once
+
+#include <memory>
+
+#include "core/capture/packet.h"
+#include "core/net/packet_decoder.h"
+#include "core/output/event_sink.h"
+#include "core/tcp/flow_table.h"
+
+namespace tlslens {
+
+struct AnalyzerOptions {
+  FlowLimits flow_limits;
+  FragmentLimits fragment_limits;
+};
+
+class Analyzer {
+ public:
+  Analyzer(const AnalyzerOptions& options, EventSink& sink);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  void process(const Packet& packet);
+  // Ends all connections and reports the summary. Call once, after the last packet.
+  void finish();
+
+  AnalysisSummary summary() const;
+
+ private:
+  class Connections;
+  EventSink& sink_;
+  PacketDecoder decoder_;
+  std::unique_ptr<Connections> connections_;
+  std::unique_ptr<FlowTable> flows_;
+  Timestamp last_ts_{};
+  Timestamp next_expiry_check_{};
+  uint64_t packets_ = 0;
+  uint64_t cut_by_snaplen_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace tlslens

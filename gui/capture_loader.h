@@ -1,0 +1,72 @@
+// CaptureLoader: runs the core pipeline over a capture file and reports what it found to the GUI.
+//
+// It is a worker: the window moves it to its own QThread and calls load() through a queued
+// signal, so reading a large capture never blocks the event loop. Results arrive as queued
+// signals: connection rows in batches (at most every kBatchInterval or kMaxBatchRows rows, so
+// the table fills progressively without one view update per connection), progress, then exactly
+// one of load_failed (nothing could be read) or load_finished (possibly with a problem such as a
+// truncated file; everything before the problem was analysed and reported).
+//
+// Every load carries an id chosen by the caller, echoed in every signal, so that a window which
+// started a new load can drop late signals of the one it abandoned. cancel_up_to() is the only
+// member meant to be called from another thread.
+//
+// Tests may call load() directly on the test thread; the signals are then delivered synchronously.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include "core/output/event_sink.h"
+#include "gui/connection_row.h"
+
+namespace tlslens::gui {
+
+struct CaptureLoadResult {
+  QString path;
+  bool cancelled = false;
+  // Set when reading stopped early (truncated file, read error): what was read is still shown.
+  QString problem;
+  // Data the analysis could not use fully (packets cut by the snap length, unsupported link
+  // types, flow-cap evictions): shown as warnings beside the results.
+  QList<QString> warnings;
+  AnalysisSummary summary;
+};
+
+class CaptureLoader final : public QObject {
+  Q_OBJECT
+
+ public:
+  static constexpr int kMaxBatchRows = 500;
+  static constexpr std::chrono::milliseconds kBatchInterval{100};
+
+  explicit CaptureLoader(QObject* parent = nullptr);
+
+  // Thread-safe. Loads whose id is <= load_id stop at their next packet (or, still queued, never
+  // start) and finish with result.cancelled set.
+  void cancel_up_to(quint64 load_id);
+
+ public slots:
+  void load(quint64 load_id, const QString& path);
+
+ signals:
+  void connections_found(quint64 load_id, const QList<tlslens::gui::ConnectionRow>& rows);
+  void progress(quint64 load_id, quint64 packets_read);
+  void load_failed(quint64 load_id, const QString& path, const QString& message);
+  void load_finished(quint64 load_id, const tlslens::gui::CaptureLoadResult& result);
+
+ private:
+  bool is_cancelled(quint64 load_id) const { return load_id <= cancelled_up_to_.load(std::memory_order_relaxed); }
+
+  std::atomic<quint64> cancelled_up_to_{0};
+};
+
+}  // namespace tlslens::gui
+
+Q_DECLARE_METATYPE(tlslens::gui::CaptureLoadResult)

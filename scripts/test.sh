@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: unit, end-to-end, corpus (../shared/corpus when
+# present), GUI models (offscreen), then the core unit and e2e tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs="$(nproc)"
+
+echo "== build (warnings are errors)"
+BUILD_DIR=build-ci BUILD_TYPE=RelWithDebInfo scripts/build.sh -DTLSLENS_WERROR=ON
+echo "== tests"
+(cd build-ci && ctest --output-on-failure -j "$jobs")
+
+if [[ "${TLSLENS_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  echo "== sanitizer build (ASan + UBSan)"
+  BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DTLSLENS_WERROR=ON -DTLSLENS_SANITIZE=ON \
+    -DTLSLENS_BUILD_GUI=OFF
+  echo "== tests under sanitizers"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --output-on-failure -j "$jobs" -LE live)
+fi

@@ -1,0 +1,44 @@
+"""Shared helpers for the end-to-end and corpus tests (plain python3, no extra packages)."""
+import os
+import subprocess
+import sys
+
+SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests
+
+SOURCE_DIR = os.environ.get("TLSLENS_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+TLSLENS = os.environ.get("TLSLENS_BIN") or os.path.join(SOURCE_DIR, "build", "tlslens")
+SHARED_DIR = os.environ.get("TLSLENS_SHARED_DIR") or os.path.join(SOURCE_DIR, "..", "shared")
+CORPUS_DIR = os.path.join(SHARED_DIR, "corpus", "wireshark")
+CAPTURES_DIR = os.path.join(SOURCE_DIR, "captures")
+
+
+def run_tlslens(args, timeout=120, **kwargs):
+    """Runs tlslens with args; returns CompletedProcess with text stdout/stderr."""
+    return subprocess.run([TLSLENS] + list(args), capture_output=True, text=True,
+                          timeout=timeout, **kwargs)
+
+
+class Failures:
+    """Collects failures so one run reports all of them, then exits non-zero."""
+
+    def __init__(self):
+        self.messages = []
+        self.checks = 0
+
+    def check(self, condition, message):
+        self.checks += 1
+        if not condition:
+            self.messages.append(message)
+            print("FAIL: " + message, flush=True)
+
+    def finish(self, what):
+        failed = len(self.messages)
+        passed = self.checks - failed
+        print(f"{what}: {passed} passed, {failed} failed")
+        sys.exit(1 if failed else 0)
+
+
+def skip(reason):
+    print(f"SKIPPED: {reason}")
+    sys.exit(SKIP)

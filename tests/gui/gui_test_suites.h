@@ -1,0 +1,23 @@
+// The GUI tests are one executable (gui_tests) built from every tests/gui/*.cpp. Each test file
+// holds one Qt Test class and a function that makes it; gui_test_main.cpp runs them all under one
+// QApplication.
+#pragma once
+
+#include <memory>
+
+#include <QObject>
+#include <QString>
+
+namespace tlslens::gui::tests {
+
+std::unique_ptr<QObject> make_connection_table_model_test();
+std::unique_ptr<QObject> make_capture_loader_test();
+std::unique_ptr<QObject> make_main_window_test();
+
+// The path of a file of the shared corpus (../shared beside the source tree), or an empty string
+// when the corpus is not present on this machine.
+QString shared_corpus_file(const QString& relative_path);
+
+inline const QString kChacha20Capture = QStringLiteral("corpus/wireshark/captures/tls12-chacha20poly1305.pcap");
+
+}  // namespace tlslens::gui::tests
