@@ -9,6 +9,7 @@
 
 #include "cli/options.h"
 #include "core/capture/packet_source.h"
+#include "core/output/json_printer.h"
 #include "core/output/output_stream.h"
 #include "core/output/text_printer.h"
 #include "core/pipeline/analyzer.h"
@@ -124,8 +125,21 @@ int run(const cli::Options& o) {
 
   const bool live = o.read_file.empty();
   OutputStream out(stdout);
-  TextPrinter printer(out, TextOptions{o.absolute_times});
-  Analyzer analyzer(analyzer_options(o), printer);
+  std::unique_ptr<EventSink> printer;
+  if (o.json) {
+    JsonOptions json;
+    json.hex = o.hex;
+    printer = std::make_unique<JsonPrinter>(out, json);
+  } else {
+    TextOptions text;
+    text.absolute_times = o.absolute_times;
+    text.quiet = o.quiet;
+    text.hex = o.hex;
+    text.all_fields = o.all_fields;
+    text.cert_details = o.cert_details;
+    printer = std::make_unique<TextPrinter>(out, text);
+  }
+  Analyzer analyzer(analyzer_options(o), *printer);
 
   if (live) {
     g_live_source = source.get();
@@ -161,7 +175,7 @@ int run(const cli::Options& o) {
   analyzer.finish();
   AnalysisSummary summary = analyzer.summary();
   CaptureStats capture_stats = source->stats();
-  if (o.print_stats) print_stats(out, summary, capture_stats);
+  if (o.print_stats && !o.json) print_stats(out, summary, capture_stats);
   out.flush();
   print_warnings(summary, capture_stats);
   return exit_code;

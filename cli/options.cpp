@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kDescription =
     "tlslens - a diagnostic TLS traffic analyzer.\n"
     "Reads packets from a capture file (pcap, pcapng; also .gz/.zst/.lz4 compressed) or a live\n"
-    "interface, reassembles TCP and reports every TCP connection, ssldump style.\n"
+    "interface, reassembles TCP, frames and decodes every TLS record and handshake message\n"
+    "(SSLv2-compatible hello, SSLv3, TLS 1.0-1.3) and prints them ssldump style, or as JSON lines.\n"
     "A BPF filter expression (as for tcpdump) may follow the options.\n";
 
 constexpr const char* kFooter =
@@ -64,6 +65,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                  "Out-of-order bytes held across all connections, in MiB (default 256)")
       ->check(CLI::PositiveNumber)
       ->option_text("MIB");
+  app.add_flag("-q,--quiet", o.quiet, "One line per TLS record (message names on the same line), no field lines");
+  app.add_flag("-x,--hex", o.hex, "Print a hex dump of each TLS record (JSON: include the record bytes)");
+  app.add_flag("-A,--all-fields", o.all_fields, "Print every decoded field (lengths, raw keys, record versions)");
+  app.add_flag("-N,--cert-details", o.cert_details, "Print certificate details (validity, key, SANs, usages, fingerprints)");
+  app.add_flag("-j,--json", o.json, "Write JSON lines (one object per event; see docs/json.md) instead of text");
   app.add_flag("--stats", o.print_stats, "Print packet, connection and reassembly counts at the end");
   app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
       ->expected(0, -1);

@@ -16,6 +16,11 @@ struct Options {
   bool no_resolve = true;        // -n (we never resolve names; accepted for ssldump users)
   bool absolute_times = false;   // -e
   bool print_stats = false;      // --stats
+  bool quiet = false;            // -q: one line per record
+  bool hex = false;              // -x: hex dump of each record
+  bool all_fields = false;       // -A: every decoded field
+  bool cert_details = false;     // -N: certificate details
+  bool json = false;             // -j: JSON lines
   int snaplen = 262144;          // -s
   int buffer_mib = 16;           // -B
   double idle_timeout_s = 900;   // -t

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(packet_decoder reassembly capture_file)
+if [[ ${#targets[@]} -eq 0 ]]; then
+  for f in fuzz/fuzz_*.cpp; do t="${f#fuzz/fuzz_}"; targets+=("${t%.cpp}"); done
+fi
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTLSLENS_FUZZ=ON -DTLSLENS_BUILD_GUI=OFF -DTLSLENS_BUILD_TESTS=OFF >/dev/null

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/tcp/flow_table.h"
+#include "core/tls/tls_events.h"
 
 namespace tlslens {
 
@@ -41,6 +42,15 @@ class EventSink {
                    const SegmentInfo& /*at*/) {}
   // A packet that could not be decoded (malformed header); `reason` is a short phrase.
   virtual void malformed_packet(uint64_t /*packet_number*/, Timestamp /*ts*/, const char* /*reason*/) {}
+
+  // ---- TLS (see core/tls/tls_events.h). Per connection, in stream order: a record, then
+  // the messages it completed; notes where something went wrong; the summary just before
+  // connection_ended.
+  virtual void tls_record(const Connection& /*conn*/, const tls::RecordEvent& /*record*/) {}
+  virtual void tls_message(const Connection& /*conn*/, const tls::RecordEvent& /*record*/,
+                           const tls::MessageEvent& /*message*/) {}
+  virtual void tls_note(const Connection& /*conn*/, const tls::NoteEvent& /*note*/) {}
+  virtual void tls_summary(const Connection& /*conn*/, const tls::SessionSummary& /*summary*/) {}
   virtual void finished(const AnalysisSummary& /*summary*/) {}
 };
 

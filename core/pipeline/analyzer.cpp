@@ -1,5 +1,7 @@
 #include "core/pipeline/analyzer.h"
 
+#include "core/tls/tls_session.h"
+
 
 namespace tlslens {
 
@@ -9,19 +11,32 @@ namespace {
 // stays bounded on a long live capture, rarely enough to cost nothing per packet.
 constexpr int64_t kExpiryCheckIntervalNs = 1'000'000'000;
 
-// Per-connection consumer. For now it reports gaps; the TLS decoder attaches here next.
+// Per-connection consumer: reports gaps and hands the bytes to the connection's TLS session.
 class ConnectionConsumer final : public StreamConsumer {
  public:
-  ConnectionConsumer(const Connection& conn, EventSink& sink) : conn_(conn), sink_(sink) {}
+  ConnectionConsumer(const Connection& conn, EventSink& sink) : conn_(conn), sink_(sink), tls_(conn, sink) {}
 
-  void on_data(Direction, std::span<const uint8_t>, const SegmentInfo&) override {}
-  void on_gap(Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override {
-    sink_.gap(conn_, dir, missing_bytes, at);
+  void on_data(Direction dir, std::span<const uint8_t> bytes, const SegmentInfo& at) override {
+    last_at_ = at;
+    tls_.on_data(dir, bytes, at);
   }
+  void on_gap(Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override {
+    last_at_ = at;
+    sink_.gap(conn_, dir, missing_bytes, at);
+    tls_.on_gap(dir, missing_bytes, at);
+  }
+  void on_rst(Direction dir, const SegmentInfo& at) override {
+    last_at_ = at;
+    tls_.on_rst(dir, at);
+  }
+  // The connection ended: the TLS session reports what was left and its summary.
+  void finish() { tls_.finish(SegmentInfo{conn_.last_seen, last_at_.packet_number}); }
 
  private:
   const Connection& conn_;
   EventSink& sink_;
+  tls::TlsSession tls_;
+  SegmentInfo last_at_;
 };
 
 }  // namespace
@@ -35,7 +50,8 @@ class Analyzer::Connections final : public ConnectionObserver {
     return std::make_unique<ConnectionConsumer>(conn, sink_);
   }
 
-  void on_connection_end(const Connection& conn, StreamConsumer*) override {
+  void on_connection_end(const Connection& conn, StreamConsumer* consumer) override {
+    if (consumer != nullptr) static_cast<ConnectionConsumer*>(consumer)->finish();
     for (const auto& s : conn.stats) {
       gaps += s.gaps;
       gap_bytes += s.gap_bytes;

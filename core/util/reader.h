@@ -25,6 +25,9 @@ class Reader {
   // Bytes consumed since construction: the offset of the next read within the span.
   size_t offset() const { return pos_; }
   Bytes rest() const { return data_.subspan(pos_); }
+  // Offset of the next read within `base`, a span that contains this reader's bytes (for
+  // reporting field positions relative to a whole message from nested sub-readers).
+  size_t offset_in(Bytes base) const { return static_cast<size_t>(data_.data() + pos_ - base.data()); }
 
   // Big-endian (network order) integers.
   bool u8(uint8_t& out);

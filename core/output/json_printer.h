@@ -1,0 +1,58 @@
+// JsonPrinter: JSON lines output (-j), one object per event, schema in docs/json.md.
+//
+// Every line is a complete JSON object carrying "schema" (1) and "event"; lines are written
+// in event order and never interleave. Decoded messages carry their whole Field tree (every
+// field whatever its Show level); certificates found in Certificate messages are repeated as
+// "certificate" lines of their own so a consumer can select them without walking trees.
+// Binary values are lowercase hex; text from the wire is escaped as JsonWriter describes
+// (invalid UTF-8 becomes U+FFFD).
+#pragma once
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/output/event_sink.h"
+#include "core/output/json_writer.h"
+#include "core/output/output_stream.h"
+
+namespace tlslens {
+
+struct JsonOptions {
+  bool hex = false;  // -x: records carry "fragment_hex", messages "message_hex"
+};
+
+class JsonPrinter final : public EventSink {
+ public:
+  JsonPrinter(OutputStream& out, const JsonOptions& options) : out_(out), options_(options), json_(line_) {}
+
+  void connection_started(const Connection& conn) override;
+  void connection_ended(const Connection& conn) override;
+  void gap(const Connection& conn, Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override;
+  void malformed_packet(uint64_t packet_number, Timestamp ts, const char* reason) override;
+  void tls_record(const Connection& conn, const tls::RecordEvent& record) override;
+  void tls_message(const Connection& conn, const tls::RecordEvent& record, const tls::MessageEvent& message) override;
+  void tls_note(const Connection& conn, const tls::NoteEvent& note) override;
+  void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
+  void finished(const AnalysisSummary& summary) override;
+
+ private:
+  // Starts a line: {"schema":1,"event":<event>
+  void begin_line(std::string_view event);
+  // Ends the object and the line, and hands it to the output.
+  void end_line();
+  // "connection", "ts", "ts_epoch", "packet" and "dir" (the members most events share).
+  void write_where(const Connection& conn, const SegmentInfo& at, Direction dir);
+  void write_time(Timestamp ts);
+  void write_field_value(const tls::Field& field);
+  void write_fields_object(const tls::Field& group);
+  void write_certificates(const Connection& conn, const tls::RecordEvent& record, const tls::MessageEvent& message);
+
+  OutputStream& out_;
+  JsonOptions options_;
+  fmt::memory_buffer line_;  // one line at a time, reused
+  JsonWriter json_;
+  std::vector<const tls::Field*> certificates_;  // reused by write_certificates
+};
+
+}  // namespace tlslens
