@@ -5,15 +5,32 @@
 //                         interleaved segment by segment, each SYN, request, response of N
 //                         full-size segments (ACKed every two), FIN; in order, or with every pair
 //                         of response segments swapped (out of order: one copy into the buffer each)
-//   BM_File*              a capture named by TLSLENS_BENCH_CAPTURE: libpcap reading alone, the
-//                         analyzer on packets already in memory, and the whole thing as `tlslens -r`
-//                         does it minus the printing (skipped when the variable is unset)
+//   BM_RecordFraming      tls::RecordReader on one direction's stream of N-byte TLS records
+//                         (N = 64, 1024, 16408: a full AES-GCM TLS 1.2 record) fed in 1448-byte
+//                         pieces, as TCP delivers them; records spanning pieces are assembled
+//   BM_Handshake*         tls::decode_handshake_message on real messages taken from the project's
+//                         captures (captures/*.pcap, found through TLSLENS_SOURCE_DIR): a TLS 1.2
+//                         and a TLS 1.3 ClientHello, and a TLS 1.2 Certificate (leaf +
+//                         intermediate: both are parsed by OpenSSL and described)
+//   BM_Certificate*       x509::Certificate::parse on captures/certs/server.pem as DER, beside
+//                         OpenSSL's d2i_X509 alone (the floor) and describe_certificate (the Field
+//                         tree the printers render)
+//   BM_File*              a capture named by TLSLENS_BENCH_CAPTURE: libpcap reading alone, TCP
+//                         reassembly alone on packets in memory, the analyzer (reassembly + TLS
+//                         decoding) on packets in memory, the analyzer with each printer
+//                         (text, -q, -j) writing to /dev/null, and the whole thing as `tlslens
+//                         -r` does it minus the printing (skipped when the variable is unset)
 //
-// Bytes/s counts frame bytes for decoding, TCP payload bytes for reassembly and file bytes
-// for the file benchmarks; items/s counts packets (segments).
+// Bytes/s counts frame bytes for decoding, TCP payload bytes for reassembly, stream bytes for
+// framing, message bytes for handshake decoding, DER bytes for certificates and file bytes for
+// the file benchmarks; items/s counts packets (segments), records, messages or certificates.
 #include <benchmark/benchmark.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -25,8 +42,18 @@
 #include "core/capture/packet_source.h"
 #include "core/net/packet_decoder.h"
 #include "core/output/event_sink.h"
+#include "core/output/json_printer.h"
+#include "core/output/output_stream.h"
+#include "core/output/text_printer.h"
 #include "core/pipeline/analyzer.h"
 #include "core/tcp/flow_table.h"
+#include "core/tls/handshake_decoders.h"
+#include "core/tls/record_reader.h"
+#include "core/x509/certificate.h"
+
+#ifndef TLSLENS_SOURCE_DIR
+#define TLSLENS_SOURCE_DIR "."
+#endif
 
 namespace {
 
@@ -271,12 +298,251 @@ void BM_ReassembleOutOfOrder(benchmark::State& state) { reassemble(state, true);
 BENCHMARK(BM_ReassembleInOrder)->Arg(4)->Arg(64)->Arg(256);
 BENCHMARK(BM_ReassembleOutOfOrder)->Arg(4)->Arg(64)->Arg(256);
 
+// ---- TLS record framing -----------------------------------------------------------------------
+
+class CountingRecordHandler final : public tls::RecordReader::Handler {
+ public:
+  void record(const tls::FramedRecord& record, const SegmentInfo&) override {
+    ++records;
+    bytes += record.header.size() + record.fragment.size();
+    benchmark::DoNotOptimize(record.fragment.data());
+  }
+  void note(tls::NoteKind, uint64_t, std::string, const SegmentInfo&) override { ++notes; }
+  uint64_t records = 0, bytes = 0, notes = 0;
+};
+
+// About 1 MiB of application_data records of `fragment` bytes each, as one direction's stream.
+std::vector<uint8_t> record_stream(size_t fragment) {
+  const size_t count = std::max<size_t>(1, (1u << 20) / (fragment + 5));
+  std::vector<uint8_t> s;
+  s.reserve(count * (fragment + 5));
+  for (size_t i = 0; i < count; ++i) {
+    s.push_back(tls::content_type::application_data);
+    s.push_back(0x03);
+    s.push_back(0x03);
+    s.push_back(static_cast<uint8_t>(fragment >> 8));
+    s.push_back(static_cast<uint8_t>(fragment));
+    for (size_t k = 0; k < fragment; ++k) s.push_back(static_cast<uint8_t>(i + k * 13));
+  }
+  return s;
+}
+
+void BM_RecordFraming(benchmark::State& state) {
+  const size_t fragment = static_cast<size_t>(state.range(0));
+  const std::vector<uint8_t> stream = record_stream(fragment);
+  const uint64_t expected = stream.size() / (fragment + 5);
+  const SegmentInfo at{Timestamp::from_sec_usec(1'700'000'000, 0), 1};
+  CountingRecordHandler handler;
+  for (auto _ : state) {
+    tls::RecordReader reader(/*at_stream_start=*/true);
+    for (size_t pos = 0; pos < stream.size(); pos += kMss) {
+      const size_t n = std::min(kMss, stream.size() - pos);
+      reader.feed(Bytes(stream.data() + pos, n), at, handler);
+    }
+    reader.finish(at, handler);
+    if (reader.records() != expected || handler.notes != 0) {
+      state.SkipWithError("the stream was not framed into its records");
+      return;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(expected));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(stream.size()));
+}
+BENCHMARK(BM_RecordFraming)->Arg(64)->Arg(1024)->Arg(16408);
+
+// ---- messages and certificates from the project's captures ------------------------------------
+
+std::string source_path(const std::string& relative) {
+  const char* dir = std::getenv("TLSLENS_SOURCE_DIR");
+  return std::string(dir && *dir ? dir : TLSLENS_SOURCE_DIR) + "/" + relative;
+}
+
+struct CapturedMessage {
+  std::vector<uint8_t> bytes;
+  Direction dir = Direction::client_to_server;
+  uint16_t negotiated_version = 0;  // of the connection, for messages whose form depends on it
+};
+
+// The first handshake message of `type` in a capture, as tlslens decoded it.
+class MessageGrabber final : public EventSink {
+ public:
+  explicit MessageGrabber(uint8_t type) : type_(type) {}
+  void tls_message(const Connection&, const tls::RecordEvent& record, const tls::MessageEvent& message) override {
+    if (found_ || message.content_type != tls::content_type::handshake || message.handshake_type != type_) return;
+    out.bytes.assign(message.bytes.begin(), message.bytes.end());
+    out.dir = record.dir;
+    found_ = true;
+  }
+  void tls_summary(const Connection&, const tls::SessionSummary& summary) override {
+    if (found_ && !version_set_ && summary.facts) {
+      out.negotiated_version = summary.facts->negotiated_version;
+      version_set_ = true;
+    }
+  }
+  CapturedMessage out;
+
+ private:
+  uint8_t type_;
+  bool found_ = false, version_set_ = false;
+};
+
+const CapturedMessage* captured_message(benchmark::State& state, const std::string& capture, uint8_t type) {
+  const std::string path = source_path("captures/" + capture);
+  MessageGrabber grabber(type);
+  try {
+    auto source = open_capture_file(FileOptions{path, ""});
+    Analyzer analyzer(AnalyzerOptions{}, grabber);
+    Packet packet;
+    while (source->next(packet) == ReadStatus::packet) analyzer.process(packet);
+    analyzer.finish();
+  } catch (const CaptureError& e) {
+    state.SkipWithError((path + ": " + e.what() + " (set TLSLENS_SOURCE_DIR to the source tree)").c_str());
+    return nullptr;
+  }
+  if (grabber.out.bytes.empty()) {
+    state.SkipWithError((path + ": no such handshake message").c_str());
+    return nullptr;
+  }
+  static std::vector<std::unique_ptr<CapturedMessage>> kept;
+  kept.push_back(std::make_unique<CapturedMessage>(std::move(grabber.out)));
+  return kept.back().get();
+}
+
+size_t count_fields(const tls::Field& f) {
+  size_t n = 1;
+  for (const tls::Field& c : f.children) n += count_fields(c);
+  return n;
+}
+
+void decode_handshake(benchmark::State& state, const std::string& capture, uint8_t type) {
+  const CapturedMessage* m = captured_message(state, capture, type);
+  if (!m) return;
+  tls::TlsFacts facts_before;  // what the connection knew when the message arrived
+  facts_before.negotiated_version = type == tls::handshake_type::client_hello ? 0 : m->negotiated_version;
+  facts_before.server_hello_seen = type != tls::handshake_type::client_hello;
+  size_t fields = 0;
+  for (auto _ : state) {
+    tls::TlsFacts facts = facts_before;
+    tls::DecodeContext ctx{m->dir, facts, Bytes(m->bytes)};
+    tls::Field out;
+    tls::DecodeResult problem = tls::decode_handshake_message(ctx, out);
+    if (problem) {
+      state.SkipWithError(("decoding failed: " + problem->reason).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(out.children.data());
+    benchmark::ClobberMemory();
+  }
+  {  // once more outside the timing, to report the tree's size
+    tls::TlsFacts facts = facts_before;
+    tls::DecodeContext ctx{m->dir, facts, Bytes(m->bytes)};
+    tls::Field out;
+    (void)tls::decode_handshake_message(ctx, out);
+    fields = count_fields(out);
+  }
+  state.counters["message_bytes"] = static_cast<double>(m->bytes.size());
+  state.counters["fields"] = static_cast<double>(fields);
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(m->bytes.size()));
+}
+
+// Python ssl, TLS 1.2 only: 2 suites, 7 extensions (164 bytes).
+void BM_HandshakeClientHelloTls12(benchmark::State& state) {
+  decode_handshake(state, "tls12-ecdhe-aes128gcm.pcap", tls::handshake_type::client_hello);
+}
+// TLS 1.3: key_share, supported_versions, psk modes, 10 groups, 14 signature schemes (249 bytes).
+void BM_HandshakeClientHelloTls13(benchmark::State& state) {
+  decode_handshake(state, "tls13-aes128gcm.pcap", tls::handshake_type::client_hello);
+}
+// TLS 1.2 server Certificate: leaf + intermediate, RSA 2048 (1,837 bytes).
+void BM_HandshakeCertificate(benchmark::State& state) {
+  decode_handshake(state, "tls12-ecdhe-aes128gcm.pcap", tls::handshake_type::certificate);
+}
+BENCHMARK(BM_HandshakeClientHelloTls12);
+BENCHMARK(BM_HandshakeClientHelloTls13);
+BENCHMARK(BM_HandshakeCertificate);
+
+// captures/certs/server.pem as DER.
+const std::vector<uint8_t>* server_certificate_der(benchmark::State& state) {
+  static std::vector<uint8_t> der;
+  if (!der.empty()) return &der;
+  const std::string path = source_path("captures/certs/server.pem");
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  X509* x = f ? PEM_read_X509(f, nullptr, nullptr, nullptr) : nullptr;
+  if (f) std::fclose(f);
+  if (!x) {
+    state.SkipWithError((path + ": cannot read the certificate (set TLSLENS_SOURCE_DIR)").c_str());
+    return nullptr;
+  }
+  unsigned char* p = nullptr;
+  const int n = i2d_X509(x, &p);
+  X509_free(x);
+  if (n <= 0) {
+    state.SkipWithError("i2d_X509 failed");
+    return nullptr;
+  }
+  der.assign(p, p + n);
+  OPENSSL_free(p);
+  return &der;
+}
+
+void certificate_counters(benchmark::State& state, const std::vector<uint8_t>& der) {
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(der.size()));
+}
+
+// OpenSSL's DER decoding alone: the floor for Certificate::parse.
+void BM_CertificateD2iOnly(benchmark::State& state) {
+  const std::vector<uint8_t>* der = server_certificate_der(state);
+  if (!der) return;
+  for (auto _ : state) {
+    const unsigned char* p = der->data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(der->size()));
+    benchmark::DoNotOptimize(x);
+    X509_free(x);
+  }
+  certificate_counters(state, *der);
+}
+BENCHMARK(BM_CertificateD2iOnly);
+
+// Certificate::parse: d2i_X509 plus every fact tlslens shows (names, SANs, usages, fingerprints...).
+void BM_CertificateParse(benchmark::State& state) {
+  const std::vector<uint8_t>* der = server_certificate_der(state);
+  if (!der) return;
+  for (auto _ : state) {
+    x509::Certificate c = x509::Certificate::parse(Bytes(*der));
+    if (!c.info().parsed) {
+      state.SkipWithError(("parse failed: " + c.info().parse_error).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(c.info().subject.data());
+  }
+  certificate_counters(state, *der);
+}
+BENCHMARK(BM_CertificateParse);
+
+// Certificate::parse + describe_certificate: what the Certificate decoder does per certificate.
+void BM_CertificateParseDescribe(benchmark::State& state) {
+  const std::vector<uint8_t>* der = server_certificate_der(state);
+  if (!der) return;
+  for (auto _ : state) {
+    x509::Certificate c = x509::Certificate::parse(Bytes(*der));
+    tls::Field group("certificate", tls::FieldKind::group);
+    x509::describe_certificate(c.info(), group);
+    benchmark::DoNotOptimize(group.children.data());
+  }
+  certificate_counters(state, *der);
+}
+BENCHMARK(BM_CertificateParseDescribe);
+
 // ---- whole capture files ----------------------------------------------------------------------
 
 class NullSink final : public EventSink {
  public:
   void connection_started(const Connection&) override { ++connections; }
+  void tls_record(const Connection&, const tls::RecordEvent&) override { ++records; }
   uint64_t connections = 0;
+  uint64_t records = 0;
 };
 
 const char* capture_path(benchmark::State& state) {
@@ -318,11 +584,9 @@ void BM_FileRead(benchmark::State& state) {
 }
 BENCHMARK(BM_FileRead)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Decode + reassembly on packets already in memory: the analysis cost without I/O.
-void BM_FileAnalyzeInMemory(benchmark::State& state) {
-  const char* path = capture_path(state);
-  if (!path) return;
-  std::vector<uint8_t> arena;
+// The capture's packets held in memory (loaded once per process), so the analysis can be timed
+// without I/O; `records` is the number of TLS records one pass reports.
+struct InMemoryCapture {
   struct Rec {
     Timestamp ts;
     int link_type;
@@ -330,21 +594,12 @@ void BM_FileAnalyzeInMemory(benchmark::State& state) {
     uint32_t wire_length;
     uint64_t number;
   };
+  std::vector<uint8_t> arena;
   std::vector<Rec> recs;
-  try {
-    auto source = open_capture_file(FileOptions{path, ""});
-    Packet p;
-    while (source->next(p) == ReadStatus::packet) {
-      recs.push_back({p.ts, p.link_type, arena.size(), p.data.size(), p.wire_length, p.number});
-      arena.insert(arena.end(), p.data.begin(), p.data.end());
-    }
-  } catch (const CaptureError& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
-  for (auto _ : state) {
-    NullSink sink;
-    Analyzer analyzer(AnalyzerOptions{}, sink);
+  uint64_t records = 0;
+
+  template <typename F>
+  void for_each(F&& f) const {
     Packet p;
     for (const Rec& r : recs) {
       p.ts = r.ts;
@@ -352,14 +607,118 @@ void BM_FileAnalyzeInMemory(benchmark::State& state) {
       p.data = std::span<const uint8_t>(arena.data() + r.offset, r.size);
       p.wire_length = r.wire_length;
       p.number = r.number;
-      analyzer.process(p);
+      f(p);
     }
+  }
+};
+
+const InMemoryCapture* load_in_memory(benchmark::State& state, const char* path) {
+  static std::string loaded_path;
+  static InMemoryCapture capture;
+  if (loaded_path == path) return &capture;
+  capture = InMemoryCapture{};
+  try {
+    auto source = open_capture_file(FileOptions{path, ""});
+    Packet p;
+    while (source->next(p) == ReadStatus::packet) {
+      capture.recs.push_back({p.ts, p.link_type, capture.arena.size(), p.data.size(), p.wire_length, p.number});
+      capture.arena.insert(capture.arena.end(), p.data.begin(), p.data.end());
+    }
+  } catch (const CaptureError& e) {
+    state.SkipWithError(e.what());
+    return nullptr;
+  }
+  NullSink sink;
+  Analyzer analyzer(AnalyzerOptions{}, sink);
+  capture.for_each([&](const Packet& p) { analyzer.process(p); });
+  analyzer.finish();
+  capture.records = sink.records;
+  loaded_path = path;
+  return &capture;
+}
+
+// Decode + TCP reassembly only (no TLS): what the foundation stage did, as a baseline.
+void BM_FileReassembleInMemory(benchmark::State& state) {
+  const char* path = capture_path(state);
+  if (!path) return;
+  const InMemoryCapture* cap = load_in_memory(state, path);
+  if (!cap) return;
+  constexpr int64_t kExpiryIntervalNs = 1'000'000'000;
+  for (auto _ : state) {
+    NullObserver observer;
+    FlowTable flows(FlowLimits{}, observer);
+    PacketDecoder decoder;
+    TcpSegment segment;
+    Timestamp last{}, next_expiry{};
+    cap->for_each([&](const Packet& p) {
+      if (p.ts > last) last = p.ts;
+      if (decoder.decode(p, segment).status == DecodeStatus::tcp) flows.on_segment(segment);
+      if (last >= next_expiry) {
+        flows.expire(last);
+        next_expiry = Timestamp{last.ns + kExpiryIntervalNs};
+      }
+    });
+    flows.finish(last);
+    state.counters["connections"] = static_cast<double>(observer.started);
+  }
+  file_counters(state, path, cap->recs.size());
+}
+BENCHMARK(BM_FileReassembleInMemory)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Decode + reassembly + TLS record framing and message decoding on packets already in memory:
+// the analysis cost without I/O and without output.
+void BM_FileAnalyzeInMemory(benchmark::State& state) {
+  const char* path = capture_path(state);
+  if (!path) return;
+  const InMemoryCapture* cap = load_in_memory(state, path);
+  if (!cap) return;
+  for (auto _ : state) {
+    NullSink sink;
+    Analyzer analyzer(AnalyzerOptions{}, sink);
+    cap->for_each([&](const Packet& p) { analyzer.process(p); });
     analyzer.finish();
     state.counters["connections"] = static_cast<double>(sink.connections);
   }
-  file_counters(state, path, recs.size());
+  file_counters(state, path, cap->recs.size());
+  state.counters["records/s"] = benchmark::Counter(
+      static_cast<double>(cap->records) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FileAnalyzeInMemory)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The analyzer with a printer writing to /dev/null, packets in memory: 0 text (tlslens -r),
+// 1 text -q, 2 JSON lines (-j). Minus BM_FileAnalyzeInMemory: the cost of formatting.
+void BM_FilePrintInMemory(benchmark::State& state) {
+  const char* path = capture_path(state);
+  if (!path) return;
+  const InMemoryCapture* cap = load_in_memory(state, path);
+  if (!cap) return;
+  std::FILE* devnull = std::fopen("/dev/null", "w");
+  if (!devnull) {
+    state.SkipWithError("cannot open /dev/null");
+    return;
+  }
+  const int kind = static_cast<int>(state.range(0));
+  state.SetLabel(kind == 0 ? "text" : kind == 1 ? "text -q" : "json");
+  for (auto _ : state) {
+    OutputStream out(devnull);
+    std::unique_ptr<EventSink> printer;
+    if (kind == 2) {
+      printer = std::make_unique<JsonPrinter>(out, JsonOptions{});
+    } else {
+      TextOptions text;
+      text.quiet = kind == 1;
+      printer = std::make_unique<TextPrinter>(out, text);
+    }
+    Analyzer analyzer(AnalyzerOptions{}, *printer);
+    cap->for_each([&](const Packet& p) { analyzer.process(p); });
+    analyzer.finish();
+  }
+  std::fclose(devnull);
+  file_counters(state, path, cap->recs.size());
+  state.counters["records/s"] = benchmark::Counter(
+      static_cast<double>(cap->records) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FilePrintInMemory)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Read + decode + reassembly, as `tlslens -r FILE` minus the printing.
 void BM_FileAnalyze(benchmark::State& state) {

@@ -9,6 +9,9 @@
 
 #include "cli/options.h"
 #include "core/capture/packet_source.h"
+#include "core/capture/secrets_scan.h"
+#include "core/crypto/key_material.h"
+#include "core/crypto/providers.h"
 #include "core/output/json_printer.h"
 #include "core/output/output_stream.h"
 #include "core/output/text_printer.h"
@@ -109,7 +112,54 @@ void print_warnings(const AnalysisSummary& s, const CaptureStats& c) {
                c.kernel_dropped, c.interface_dropped);
 }
 
+// Loads every key the user gave (and the secrets embedded in a pcapng file). Returns null
+// when there is nothing to decrypt with; exits the run (returns false) on unusable input.
+bool load_key_material(const cli::Options& o, std::shared_ptr<crypto::KeyMaterial>& out) {
+  auto keys = std::make_shared<crypto::KeyMaterial>();
+  crypto::load_crypto_providers();
+  for (const std::string& path : o.keylogs) {
+    std::string error;
+    if (!keys->key_log.load_file(path, error)) {
+      fmt::print(stderr, "tlslens: {}\n", error);
+      return false;
+    }
+  }
+  if (o.embedded_secrets && !o.read_file.empty()) {
+    int n = 0;
+    for (const DecryptionSecrets& dsb : scan_decryption_secrets(o.read_file)) {
+      if (dsb.type != DecryptionSecrets::tls_key_log) continue;
+      keys->key_log.add_text(std::string_view(reinterpret_cast<const char*>(dsb.data.data()), dsb.data.size()),
+                             fmt::format("{} (Decryption Secrets Block {})", o.read_file, ++n));
+    }
+  }
+  for (const auto& problem : keys->key_log.problems())
+    fmt::print(stderr, "tlslens: warning: {}\n", problem.to_string());
+  for (const std::string& spec : o.rsa_keys) {
+    std::string path, error;
+    std::optional<Endpoint> bound;
+    if (!crypto::parse_rsa_key_spec(spec, path, bound, error) ||
+        !keys->rsa_keys.add_file(path, o.password, bound, error)) {
+      fmt::print(stderr, "tlslens: {}\n", error);
+      return false;
+    }
+  }
+  for (const std::string& spec : o.psks) {
+    crypto::PresharedKey psk;
+    std::string error;
+    if (!crypto::parse_psk_spec(spec, psk, error)) {
+      fmt::print(stderr, "tlslens: --psk: {}\n", error);
+      return false;
+    }
+    keys->psks.push_back(std::move(psk));
+  }
+  if (!keys->empty()) out = std::move(keys);
+  return true;
+}
+
 int run(const cli::Options& o) {
+  std::shared_ptr<crypto::KeyMaterial> keys;
+  if (!load_key_material(o, keys)) return kExitInputError;
+
   std::unique_ptr<PacketSource> source;
   try {
     source = open_source(o);
@@ -129,6 +179,7 @@ int run(const cli::Options& o) {
   if (o.json) {
     JsonOptions json;
     json.hex = o.hex;
+    json.show_data = o.show_data;
     printer = std::make_unique<JsonPrinter>(out, json);
   } else {
     TextOptions text;
@@ -137,9 +188,12 @@ int run(const cli::Options& o) {
     text.hex = o.hex;
     text.all_fields = o.all_fields;
     text.cert_details = o.cert_details;
+    text.show_data = o.show_data;
     printer = std::make_unique<TextPrinter>(out, text);
   }
-  Analyzer analyzer(analyzer_options(o), *printer);
+  AnalyzerOptions options = analyzer_options(o);
+  options.keys = keys;
+  Analyzer analyzer(options, *printer);
 
   if (live) {
     g_live_source = source.get();
@@ -148,14 +202,20 @@ int run(const cli::Options& o) {
   }
 
   int exit_code = kExitOk;
+  uint64_t packets_since_refresh = 0;
   Packet packet;
   for (bool more = true; more;) {
     switch (source->next(packet)) {
       case ReadStatus::packet:
+        // Live: the key log grows while we capture; re-read it (a size check when unchanged)
+        // every few packets so a new connection's secrets are there when its records come.
+        if (live && keys && (++packets_since_refresh & 31) == 0) keys->key_log.refresh();
         analyzer.process(packet);
         if (live) out.flush();
         break;
       case ReadStatus::timeout:
+        // Idle live capture: a browser may have appended to the key log meanwhile.
+        if (keys) keys->key_log.refresh();
         out.flush();
         break;
       case ReadStatus::end:

@@ -70,6 +70,20 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_flag("-A,--all-fields", o.all_fields, "Print every decoded field (lengths, raw keys, record versions)");
   app.add_flag("-N,--cert-details", o.cert_details, "Print certificate details (validity, key, SANs, usages, fingerprints)");
   app.add_flag("-j,--json", o.json, "Write JSON lines (one object per event; see docs/json.md) instead of text");
+  app.add_flag("-d,--data", o.show_data, "Show decrypted application data (escaped text)");
+  app.add_option("-l,--keylog", o.keylogs,
+                 "Decrypt with this SSLKEYLOGFILE key log (repeatable; re-read as it grows in live capture)")
+      ->option_text("FILE");
+  app.add_option("-k,--rsa-key", o.rsa_keys,
+                 "Decrypt static-RSA sessions with this private key (PEM/DER, PKCS#1/#8, PKCS#12); "
+                 "IP:PORT:FILE binds it to one server (repeatable)")
+      ->option_text("[IP:PORT:]FILE");
+  app.add_option("-p,--password", o.password, "Password of encrypted private keys given with -k")
+      ->option_text("PASSWORD");
+  app.add_option("--psk", o.psks, "Pre-shared key for TLS 1.2 PSK suites, as hex (repeatable)")
+      ->option_text("[IDENTITY:]HEX");
+  app.add_flag("!--no-embedded-secrets", o.embedded_secrets,
+               "Ignore the key logs embedded in pcapng files (Decryption Secrets Blocks)");
   app.add_flag("--stats", o.print_stats, "Print packet, connection and reassembly counts at the end");
   app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
       ->expected(0, -1);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tlslens::cli {
 
@@ -21,6 +22,12 @@ struct Options {
   bool all_fields = false;       // -A: every decoded field
   bool cert_details = false;     // -N: certificate details
   bool json = false;             // -j: JSON lines
+  bool show_data = false;        // -d: decrypted application data
+  std::vector<std::string> keylogs;    // -l
+  std::vector<std::string> rsa_keys;   // -k [IP:PORT:]FILE
+  std::string password;                // -p
+  std::vector<std::string> psks;       // --psk [IDENTITY:]HEX
+  bool embedded_secrets = true;        // pcapng Decryption Secrets Blocks (off: --no-embedded-secrets)
   int snaplen = 262144;          // -s
   int buffer_mib = 16;           // -B
   double idle_timeout_s = 900;   // -t

@@ -52,7 +52,7 @@ void decode_sslv2(Bytes record) {
 }
 
 constexpr uint8_t kMessagesWithExtensions[] = {
-    handshake_type::client_hello,        handshake_type::server_hello,        handshake_type::hello_retry_request,
+    handshake_type::client_hello,         handshake_type::server_hello,       handshake_type::hello_retry_request,
     handshake_type::encrypted_extensions, handshake_type::new_session_ticket, handshake_type::certificate,
     handshake_type::certificate_request};
 

@@ -172,9 +172,27 @@ void JsonPrinter::tls_record(const Connection& conn, const tls::RecordEvent& rec
   json_.member_bool("encrypted", record.encrypted);
   json_.member_bool("sslv2", record.sslv2);
   json_.member_uint("stream_offset", record.stream_offset);
+  if (record.encrypted) {
+    json_.member_bool("decrypted", record.decrypted);
+    if (record.decrypted) {
+      json_.key("inner_content_type");
+      write_code(json_, record.inner_content_type, tls::content_type_name(record.inner_content_type));
+      json_.member_uint("plaintext_length", record.plaintext.size());
+    } else if (!record.decrypt_error.empty()) {
+      json_.member("decrypt_error", record.decrypt_error);
+    }
+  }
   if (options_.hex) {
     json_.key("fragment_hex");
     json_.hex(record.fragment);
+    if (record.decrypted) {
+      json_.key("plaintext_hex");
+      json_.hex(record.plaintext);
+    }
+  }
+  if (options_.show_data && record.decrypted && record.inner_content_type == tls::content_type::application_data) {
+    json_.member("data", std::string_view(reinterpret_cast<const char*>(record.plaintext.data()),
+                                          record.plaintext.size()));
   }
   end_line();
 }
@@ -299,6 +317,21 @@ void JsonPrinter::tls_summary(const Connection& conn, const tls::SessionSummary&
     json_.null();
   }
   write_per_direction(json_, "records", summary.records);
+  json_.key("decryption");
+  if (summary.decryption_attempted) {
+    json_.begin_object();
+    write_per_direction(json_, "decrypted_records", summary.decrypted_records);
+    write_per_direction(json_, "undecryptable_records", summary.undecryptable_records);
+    json_.key("missing_keys");
+    if (summary.missing_keys.empty()) {
+      json_.null();
+    } else {
+      json_.string(summary.missing_keys);
+    }
+    json_.end_object();
+  } else {
+    json_.null();
+  }
   write_per_direction(json_, "application_data_bytes", summary.application_data_bytes);
 
   // The facts. Every key is present on every summary line (null, false or [] when the

@@ -19,7 +19,8 @@
 namespace tlslens {
 
 struct JsonOptions {
-  bool hex = false;  // -x: records carry "fragment_hex", messages "message_hex"
+  bool hex = false;        // -x: records carry "fragment_hex" (and "plaintext_hex"), messages "message_hex"
+  bool show_data = false;  // -d: decrypted application data records carry "data" (text, escaped)
 };
 
 class JsonPrinter final : public EventSink {

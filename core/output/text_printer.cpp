@@ -1,5 +1,6 @@
 #include "core/output/text_printer.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string_view>
 
@@ -59,6 +60,23 @@ void append_printable(fmt::memory_buffer& out, std::string_view text) {
     }
     i += seq.length;
   }
+}
+
+// Decrypted application data (-d): escaped text, one line per line of the data, indented.
+void append_data_lines(fmt::memory_buffer& out, Bytes data) {
+  constexpr size_t kMaxShown = 64 * 1024;  // a huge download is summarised, not flooded
+  std::string_view text(reinterpret_cast<const char*>(data.data()), std::min(data.size(), kMaxShown));
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out.append(std::string_view("    | "));
+    append_printable(out, line);
+    out.push_back('\n');
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  if (data.size() > kMaxShown) fmt::format_to(std::back_inserter(out), "    | ... {} more bytes\n", data.size() - kMaxShown);
 }
 
 // Field keys are snake_case; the text shows them as words.
@@ -272,13 +290,22 @@ void TextPrinter::tls_record(const Connection& conn, const tls::RecordEvent& rec
   close_record();
   line_.clear();
   append_line_prefix(conn, record.number, record.at.ts, record.dir);
-  append_record_type(line_, record.content_type);
+  // A decrypted record is shown as what it carries (TLS 1.3 hides the real type inside).
+  const uint8_t shown_type = record.decrypted ? record.inner_content_type : record.content_type;
+  append_record_type(line_, shown_type);
   if (record.sslv2) line_.append(std::string_view(" (SSLv2)"));
-  if (record.encrypted) line_.append(std::string_view(" (encrypted)"));
+  if (record.decrypted) {
+    line_.append(std::string_view(" (decrypted)"));
+  } else if (record.encrypted && !record.decrypt_error.empty()) {
+    append(line_, " (encrypted; decryption failed: {})", record.decrypt_error);
+  } else if (record.encrypted) {
+    line_.append(std::string_view(" (encrypted)"));
+  }
   // Application data and encrypted records show nothing else, so their size is the news.
-  if (record.content_type == tls::content_type::application_data || record.encrypted || options_.all_fields) {
+  if (shown_type == tls::content_type::application_data || (record.encrypted && !record.decrypted) ||
+      options_.all_fields) {
     line_.append(std::string_view("  "));
-    append_byte_count(line_, record.fragment.size());
+    append_byte_count(line_, record.decrypted ? record.plaintext.size() : record.fragment.size());
   }
   // The version on the wire, which from TLS 1.3 on is not the negotiated one.
   if (options_.all_fields) {
@@ -290,6 +317,10 @@ void TextPrinter::tls_record(const Connection& conn, const tls::RecordEvent& rec
     quiet_names_appended_ = 0;
   } else {
     line_.push_back('\n');
+  }
+  if (options_.show_data && record.decrypted && shown_type == tls::content_type::application_data &&
+      !options_.quiet) {
+    append_data_lines(line_, record.plaintext);
   }
   write_line_buffer();
   if (options_.hex) {
@@ -570,6 +601,23 @@ void TextPrinter::tls_summary(const Connection& /*conn*/, const tls::SessionSumm
   }
   const int c2s = index_of(Direction::client_to_server);
   const int s2c = index_of(Direction::server_to_client);
+  if (summary.decryption_attempted) {
+    append_summary_label(line_, "decryption");
+    const uint64_t decrypted = summary.decrypted_records[c2s] + summary.decrypted_records[s2c];
+    const uint64_t undecryptable = summary.undecryptable_records[c2s] + summary.undecryptable_records[s2c];
+    if (decrypted == 0 && undecryptable == 0) {
+      line_.append(std::string_view("nothing encrypted\n"));
+    } else {
+      append(line_, "C>S {}/{} records, S>C {}/{} records decrypted", summary.decrypted_records[c2s],
+             summary.decrypted_records[c2s] + summary.undecryptable_records[c2s], summary.decrypted_records[s2c],
+             summary.decrypted_records[s2c] + summary.undecryptable_records[s2c]);
+      if (!summary.missing_keys.empty()) {
+        line_.append(std::string_view("; "));
+        append_printable(line_, summary.missing_keys);
+      }
+      line_.push_back('\n');
+    }
+  }
   append_summary_label(line_, "records");
   append(line_, "C>S {}, S>C {}; application data C>S {} bytes, S>C {} bytes\n", summary.records[c2s],
          summary.records[s2c], summary.application_data_bytes[c2s], summary.application_data_bytes[s2c]);

@@ -45,6 +45,7 @@ struct TextOptions {
   bool hex = false;             // -x: a hex dump of each record (header and fragment)
   bool all_fields = false;      // -A: every field (Show::with_all), record versions and lengths
   bool cert_details = false;    // -N: certificate details (Show::with_cert_details)
+  bool show_data = false;       // -d: decrypted application data, as escaped text lines
 };
 
 // The name a message is shown by in text and JSON: "ClientHello", "HelloRetryRequest",

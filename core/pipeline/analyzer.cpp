@@ -14,7 +14,8 @@ constexpr int64_t kExpiryCheckIntervalNs = 1'000'000'000;
 // Per-connection consumer: reports gaps and hands the bytes to the connection's TLS session.
 class ConnectionConsumer final : public StreamConsumer {
  public:
-  ConnectionConsumer(const Connection& conn, EventSink& sink) : conn_(conn), sink_(sink), tls_(conn, sink) {}
+  ConnectionConsumer(const Connection& conn, EventSink& sink, const tls::DecryptionContext* decryption)
+      : conn_(conn), sink_(sink), tls_(conn, sink, decryption) {}
 
   void on_data(Direction dir, std::span<const uint8_t> bytes, const SegmentInfo& at) override {
     last_at_ = at;
@@ -43,11 +44,14 @@ class ConnectionConsumer final : public StreamConsumer {
 
 class Analyzer::Connections final : public ConnectionObserver {
  public:
-  explicit Connections(EventSink& sink) : sink_(sink) {}
+  Connections(EventSink& sink, std::shared_ptr<const crypto::KeyMaterial> keys) : sink_(sink), keys_(std::move(keys)) {
+    decryption_.keys = keys_.get();
+    decryption_.sessions = &sessions_;
+  }
 
   std::unique_ptr<StreamConsumer> on_connection_start(const Connection& conn) override {
     sink_.connection_started(conn);
-    return std::make_unique<ConnectionConsumer>(conn, sink_);
+    return std::make_unique<ConnectionConsumer>(conn, sink_, keys_ ? &decryption_ : nullptr);
   }
 
   void on_connection_end(const Connection& conn, StreamConsumer* consumer) override {
@@ -70,12 +74,15 @@ class Analyzer::Connections final : public ConnectionObserver {
 
  private:
   EventSink& sink_;
+  std::shared_ptr<const crypto::KeyMaterial> keys_;
+  tls::SessionCache sessions_;  // TLS <= 1.2 sessions across connections, for resumption
+  tls::DecryptionContext decryption_;
 };
 
 Analyzer::Analyzer(const AnalyzerOptions& options, EventSink& sink)
     : sink_(sink),
       decoder_(options.fragment_limits),
-      connections_(std::make_unique<Connections>(sink)),
+      connections_(std::make_unique<Connections>(sink, options.keys)),
       flows_(std::make_unique<FlowTable>(options.flow_limits, *connections_)) {}
 
 Analyzer::~Analyzer() = default;

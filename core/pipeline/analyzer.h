@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/capture/packet.h"
+#include "core/crypto/key_material.h"
 #include "core/net/packet_decoder.h"
 #include "core/output/event_sink.h"
 #include "core/tcp/flow_table.h"
@@ -14,6 +15,9 @@ namespace tlslens {
 struct AnalyzerOptions {
   FlowLimits flow_limits;
   FragmentLimits fragment_limits;
+  // Key material to decrypt with (null or empty: no decryption). Shared, so a live capture's
+  // key log can be refreshed by the front end between packets.
+  std::shared_ptr<const crypto::KeyMaterial> keys;
 };
 
 class Analyzer {

@@ -11,6 +11,7 @@
 #include "core/tls/handshake_decoders.h"
 #include "core/tls/registry.h"
 #include "core/x509/certificate.h"
+#include "core/x509/certificate_cache.h"
 
 namespace tlslens::tls {
 
@@ -23,18 +24,21 @@ constexpr uint16_t kZlib = 1;
 constexpr uint16_t kBrotli = 2;
 constexpr uint16_t kZstd = 3;
 
-std::string_view compression_algorithm_name(uint16_t code) { return certificate_compression_algorithm_name(code); }
+std::string_view compression_algorithm_name(uint16_t code) {
+  return certificate_compression_algorithm_name(code);
+}
 
 // Describes one DER certificate as a group over its bytes and keeps a copy for the chain.
 // A certificate OpenSSL cannot parse is described by its parse error; the message goes on.
 Field& describe_certificate_at(Bytes der, uint32_t offset, Field& list, Chain& chain) {
   Field& group = list.add_group("certificate").at(offset, der.size());
-  const x509::Certificate certificate = x509::Certificate::parse(der);
+  // Captures repeat the same chains: parse each distinct certificate once.
+  const x509::Certificate& certificate = x509::CertificateCache::for_this_thread().parse(der);
   if (certificate.info().parsed)
     x509::describe_certificate(certificate.info(), group);
   else
     group.add_text("parse_error", certificate.info().parse_error.empty() ? "not a certificate OpenSSL can parse"
-                                                                          : certificate.info().parse_error);
+                                                                         : certificate.info().parse_error);
   place_unlocated(group, offset, static_cast<uint32_t>(der.size()));
   group.add_bytes("der", der).at(offset, der.size()).set_detail();
   chain.emplace_back(der.begin(), der.end());
@@ -135,10 +139,14 @@ Decompressed inflate_zstd(Bytes compressed, uint32_t uncompressed_length) {
 
 Decompressed decompress(uint16_t algorithm, Bytes compressed, uint32_t uncompressed_length) {
   switch (algorithm) {
-    case kZlib: return inflate_zlib(compressed, uncompressed_length);
-    case kZstd: return inflate_zstd(compressed, uncompressed_length);
-    case kBrotli: return Decompressed{{}, {}, "brotli not supported"};
-    default: return Decompressed{{}, {}, fmt::format("unknown compression algorithm {}", algorithm)};
+    case kZlib:
+      return inflate_zlib(compressed, uncompressed_length);
+    case kZstd:
+      return inflate_zstd(compressed, uncompressed_length);
+    case kBrotli:
+      return Decompressed{{}, {}, "brotli not supported"};
+    default:
+      return Decompressed{{}, {}, fmt::format("unknown compression algorithm {}", algorithm)};
   }
 }
 

@@ -71,8 +71,7 @@ bool read_code16(Reader& in, Decoding& d, Field& parent, std::string_view key, N
   return true;
 }
 
-bool read_bytes(Reader& in, Decoding& d, Field& parent, std::string_view key, size_t n, Bytes& value,
-                Show show) {
+bool read_bytes(Reader& in, Decoding& d, Field& parent, std::string_view key, size_t n, Bytes& value, Show show) {
   size_t start = d.offset(in);
   if (!in.bytes(n, value)) return truncated(in, d, key, n);
   Field& f = parent.add_bytes(key, value).at(start, n);
@@ -121,7 +120,8 @@ std::optional<Reader> read_vector(Reader& in, Decoding& d, Field& parent, const 
   size_t start = d.offset(in);
   uint32_t length = 0;
   if (!read_length_prefix(in, spec.prefix, length)) {
-    d.fail(in, fmt::format("truncated {} length: needs {}, {} left", spec.what, byte_count(static_cast<size_t>(spec.prefix)), in.remaining()));
+    d.fail(in, fmt::format("truncated {} length: needs {}, {} left", spec.what,
+                           byte_count(static_cast<size_t>(spec.prefix)), in.remaining()));
     return std::nullopt;
   }
   if (!spec.length_key.empty()) {
@@ -174,7 +174,9 @@ void expect_consumed(const Reader& block, Decoding& d, std::string_view what) {
 
 // ---- text -------------------------------------------------------------------------------
 
-std::string byte_count(size_t n) { return fmt::format("{} byte{}", n, n == 1 ? "" : "s"); }
+std::string byte_count(size_t n) {
+  return fmt::format("{} byte{}", n, n == 1 ? "" : "s");
+}
 
 std::string hex_string(Bytes bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -255,7 +257,7 @@ constexpr std::array kDecoders = {
     DecoderEntry{46, decode_early_data},  // ticket_early_data_info (draft): max_early_data_size
     DecoderEntry{47, decode_certificate_authorities},
     DecoderEntry{48, decode_oid_filters},
-    DecoderEntry{49, decode_empty_extension},  // post_handshake_auth
+    DecoderEntry{49, decode_empty_extension},       // post_handshake_auth
     DecoderEntry{50, decode_signature_algorithms},  // signature_algorithms_cert
     DecoderEntry{51, decode_key_share},
     DecoderEntry{53, decode_connection_id},  // the deprecated code point, same content
@@ -283,6 +285,7 @@ ExtensionDecoder find_extension_decoder(uint16_t type) {
 
 namespace {
 
+// clang-format off
 void mark_seen(HelloExtensionsSeen& seen, uint16_t type) {
   switch (type) {
     case extension_type::server_name: seen.server_name = true; break;
@@ -301,6 +304,7 @@ void mark_seen(HelloExtensionsSeen& seen, uint16_t type) {
     default: break;
   }
 }
+// clang-format on
 
 // The hellos list their extensions in order; the server's flags also take in
 // EncryptedExtensions, where TLS 1.3 servers answer most of the ClientHello's extensions.
@@ -345,8 +349,8 @@ bool decode_one_extension(Reader& block, uint8_t handshake_type, Decoding& d, Fi
   Reader data;
   if (!block.sub(length, data)) {
     ext.at(start, 4 + block.remaining());
-    d.fail_at(start + 2, fmt::format("{} extension length {} exceeds the {} left in extensions",
-                                     extension_label(type), length, byte_count(block.remaining())));
+    d.fail_at(start + 2, fmt::format("{} extension length {} exceeds the {} left in extensions", extension_label(type),
+                                     length, byte_count(block.remaining())));
     ext.add_text("problem", d.last_reason());
     return false;
   }

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/tls/field.h"
@@ -36,7 +37,6 @@ class Decoding {
   explicit Decoding(DecodeContext& ctx) : ctx_(ctx) {}
 
   TlsFacts& facts() const { return ctx_.facts; }
-  Direction dir() const { return ctx_.dir; }
   // Offset of the reader's next byte within the message.
   size_t offset(const Reader& r) const { return r.offset_in(ctx_.message); }
 
@@ -62,8 +62,7 @@ using Name16 = std::string_view (*)(uint16_t);
 
 // ---- reading one value into a located field
 
-bool read_uint8(Reader& in, Decoding& d, Field& parent, std::string_view key, uint8_t& value,
-                Show show = Show::always);
+bool read_uint8(Reader& in, Decoding& d, Field& parent, std::string_view key, uint8_t& value, Show show = Show::always);
 bool read_uint16(Reader& in, Decoding& d, Field& parent, std::string_view key, uint16_t& value,
                  Show show = Show::always);
 bool read_uint32(Reader& in, Decoding& d, Field& parent, std::string_view key, uint32_t& value,
@@ -80,11 +79,11 @@ bool read_bytes(Reader& in, Decoding& d, Field& parent, std::string_view key, si
 struct VectorSpec {
   std::string_view what = {};        // its name in problems ("cipher_suites")
   std::string_view length_key = {};  // key of its length field ("cipher_suites_length"); "" for none
-  int prefix = 2;               // bytes of the length prefix: 1, 2 or 3
-  size_t min = 0;               // the protocol's bounds on the length in bytes
+  int prefix = 2;                    // bytes of the length prefix: 1, 2 or 3
+  size_t min = 0;                    // the protocol's bounds on the length in bytes
   size_t max = std::numeric_limits<size_t>::max();
-  size_t unit = 1;              // the length must be a multiple of this (2 for a list of uint16)
-  bool show_length = false;     // length fields are -A detail unless the length says something
+  size_t unit = 1;           // the length must be a multiple of this (2 for a list of uint16)
+  bool show_length = false;  // length fields are -A detail unless the length says something
 };
 
 // Reads a vector's length prefix and returns a reader over its contents, adding the length
@@ -110,7 +109,7 @@ void expect_consumed(const Reader& block, Decoding& d, std::string_view what);
 
 // ---- text
 
-std::string byte_count(size_t n);      // "1 byte", "2 bytes"
+std::string byte_count(size_t n);     // "1 byte", "2 bytes"
 std::string hex_string(Bytes bytes);  // lowercase, no separators
 // Printable ASCII as is; every other byte, and the backslash, as \xNN (so the text is valid
 // UTF-8 and unambiguous): protocol names and host names are sent as bytes, not text.

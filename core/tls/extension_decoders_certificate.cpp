@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/tls/extension_decoders.h"
+#include "core/tls/field_reading.h"
+#include "core/tls/ocsp.h"
 #include "core/tls/registry.h"
 #include "core/util/timestamp.h"
 
@@ -21,7 +23,9 @@ namespace {
 
 constexpr uint8_t kStatusTypeOcsp = 1;
 
-std::string_view sct_version_name(uint8_t code) { return code == 0 ? "v1" : ""; }
+std::string_view sct_version_name(uint8_t code) {
+  return code == 0 ? "v1" : "";
+}
 
 // How many length-prefixed (16-bit) elements `items` holds, counting only whole ones.
 size_t count_prefixed16(Reader items) {
@@ -108,14 +112,21 @@ void decode_ocsp_status_request(Reader& data, ExtensionContext& e) {
   if (extensions && !extensions->empty()) read_rest_as_bytes(*extensions, e.d, e.out, "request_extensions");
 }
 
-// CertificateStatus in a TLS 1.3 Certificate entry: OCSPResponse ocsp_response<1..2^24-1>.
+// CertificateStatus in a TLS 1.3 Certificate entry: OCSPResponse ocsp_response<1..2^24-1>,
+// described as the CertificateStatus message's is.
 void decode_stapled_ocsp_response(Reader& data, ExtensionContext& e) {
   std::optional<Reader> response = read_vector(
       data, e.d, e.out,
       {.what = "ocsp_response", .length_key = "ocsp_response_length", .prefix = 3, .min = 1, .show_length = true});
   if (!response) return;
   e.facts().ocsp_staple_seen = true;
-  if (!response->empty()) read_rest_as_bytes(*response, e.d, e.out, "ocsp_response");
+  if (response->empty()) return;
+  size_t at = e.d.offset(*response);
+  Bytes der = response->rest();
+  response->skip(der.size());
+  Field& described = e.out.add_group("ocsp_response").at(at, der.size());
+  describe_ocsp_response(der, described);
+  place_unlocated(described, static_cast<uint32_t>(at), static_cast<uint32_t>(der.size()));
 }
 
 // ---- SCTs
@@ -140,8 +151,7 @@ void decode_sct(Reader& sct, Decoding& d, Field& out) {
   if (!read_uint64(sct, d, out, "timestamp", timestamp_ms)) return;
   // Milliseconds since the epoch; beyond what Timestamp holds (year 2262) there is no date.
   if (timestamp_ms <= static_cast<uint64_t>(INT64_MAX / 1'000'000))
-    out.add_text("time", format_utc(Timestamp{static_cast<int64_t>(timestamp_ms) * 1'000'000}))
-        .at(timestamp_start, 8);
+    out.add_text("time", format_utc(Timestamp{static_cast<int64_t>(timestamp_ms) * 1'000'000})).at(timestamp_start, 8);
   std::optional<Reader> extensions =
       read_vector(sct, d, out, {.what = "sct extensions", .length_key = "extensions_length"});
   if (!extensions) return;
@@ -252,15 +262,16 @@ void decode_oid_filters(Reader& data, ExtensionContext& e) {
   while (!filters->empty()) {
     Field& filter = list.add_group("filter");
     size_t start = e.d.offset(*filters);
-    std::optional<Reader> oid = read_vector(
-        *filters, e.d, filter, {.what = "certificate_extension_oid", .length_key = "oid_length", .prefix = 1, .min = 1});
+    std::optional<Reader> oid =
+        read_vector(*filters, e.d, filter,
+                    {.what = "certificate_extension_oid", .length_key = "oid_length", .prefix = 1, .min = 1});
     if (!oid) return;
     if (std::string text = object_identifier_text(oid->rest()); !text.empty())
       filter.add_text("oid", std::move(text)).at(e.d.offset(*oid), oid->remaining());
     else if (!oid->empty())
       filter.add_bytes("oid", oid->rest()).at(e.d.offset(*oid), oid->remaining());
-    std::optional<Reader> values = read_vector(
-        *filters, e.d, filter, {.what = "certificate_extension_values", .length_key = "values_length"});
+    std::optional<Reader> values =
+        read_vector(*filters, e.d, filter, {.what = "certificate_extension_values", .length_key = "values_length"});
     if (!values) return;
     if (!values->empty()) read_rest_as_bytes(*values, e.d, filter, "values");
     filter.at(start, e.d.offset(*filters) - start);
@@ -271,9 +282,9 @@ void decode_oid_filters(Reader& data, ExtensionContext& e) {
 // delegated credentials; in a Certificate entry, the DelegatedCredential itself.
 void decode_delegated_credential(Reader& data, ExtensionContext& e) {
   if (!e.in_certificate_entry()) {
-    std::optional<Reader> schemes = read_vector(
-        data, e.d, e.out,
-        {.what = "signature_algorithms", .length_key = "signature_algorithms_length", .min = 2, .unit = 2});
+    std::optional<Reader> schemes =
+        read_vector(data, e.d, e.out,
+                    {.what = "signature_algorithms", .length_key = "signature_algorithms_length", .min = 2, .unit = 2});
     if (!schemes) return;
     Field& list = e.out.add_list("signature_algorithms").at(e.d.offset(*schemes), schemes->remaining());
     read_signature_scheme_items(*schemes, e.d, list);
@@ -284,9 +295,12 @@ void decode_delegated_credential(Reader& data, ExtensionContext& e) {
   if (!read_uint32(data, e.d, e.out, "valid_time", valid_time) ||
       !read_signature_scheme(data, e.d, e.out, "dc_cert_verify_algorithm", scheme))
     return;
-  std::optional<Reader> key = read_vector(
-      data, e.d, e.out,
-      {.what = "ASN1_subjectPublicKeyInfo", .length_key = "public_key_length", .prefix = 3, .min = 1, .show_length = true});
+  std::optional<Reader> key = read_vector(data, e.d, e.out,
+                                          {.what = "ASN1_subjectPublicKeyInfo",
+                                           .length_key = "public_key_length",
+                                           .prefix = 3,
+                                           .min = 1,
+                                           .show_length = true});
   if (!key) return;
   if (!key->empty()) read_rest_as_bytes(*key, e.d, e.out, "public_key");
   if (!read_signature_scheme(data, e.d, e.out, "algorithm", scheme)) return;

@@ -14,6 +14,7 @@ namespace tlslens::tls::hello_internal {
 namespace {
 
 // SRTP protection profiles (RFC 5764 4.1.2, RFC 7714 14.2).
+// clang-format off
 std::string_view srtp_profile_name(uint16_t code) {
   switch (code) {
     case 0x0001: return "SRTP_AES128_CM_HMAC_SHA1_80";
@@ -25,8 +26,10 @@ std::string_view srtp_profile_name(uint16_t code) {
     default: return "";
   }
 }
+// clang-format on
 
 // Token Binding key parameters (RFC 8472 and the IANA registry).
+// clang-format off
 std::string_view token_binding_key_parameter_name(uint8_t code) {
   switch (code) {
     case 0: return "rsa2048_pkcs1.5";
@@ -35,6 +38,7 @@ std::string_view token_binding_key_parameter_name(uint8_t code) {
     default: return "";
   }
 }
+// clang-format on
 
 // Reads `items` as a list of 1-byte-length-prefixed protocol names (ALPN's ProtocolName) into
 // `list` as text; the raw names go to `collected` when given.
@@ -66,8 +70,8 @@ void decode_opaque_extension(Reader& data, ExtensionContext& e) {
 // RFC 6066 3: a list of (name_type, name); the server acknowledges with an empty extension.
 void decode_server_name(Reader& data, ExtensionContext& e) {
   if (data.empty()) return;
-  std::optional<Reader> names = read_vector(
-      data, e.d, e.out, {.what = "server_name_list", .length_key = "server_name_list_length", .min = 1});
+  std::optional<Reader> names =
+      read_vector(data, e.d, e.out, {.what = "server_name_list", .length_key = "server_name_list_length", .min = 1});
   if (!names) return;
   Field& list = e.out.add_list("server_name_list").at(e.d.offset(*names), names->remaining());
   while (!names->empty()) {
@@ -110,8 +114,9 @@ void decode_supported_groups(Reader& data, ExtensionContext& e) {
 
 // RFC 8422 5.1.2: ECPointFormat ec_point_format_list<1..2^8-1>, in both hellos.
 void decode_ec_point_formats(Reader& data, ExtensionContext& e) {
-  std::optional<Reader> formats = read_vector(
-      data, e.d, e.out, {.what = "ec_point_format_list", .length_key = "ec_point_format_list_length", .prefix = 1, .min = 1});
+  std::optional<Reader> formats =
+      read_vector(data, e.d, e.out,
+                  {.what = "ec_point_format_list", .length_key = "ec_point_format_list_length", .prefix = 1, .min = 1});
   if (!formats) return;
   Field& list = e.out.add_list("ec_point_formats").at(e.d.offset(*formats), formats->remaining());
   read_code8_items(*formats, e.d, list, "ec_point_format", ec_point_format_name);
@@ -140,7 +145,8 @@ void decode_use_srtp(Reader& data, ExtensionContext& e) {
   if (!profiles) return;
   Field& list = e.out.add_list("protection_profiles").at(e.d.offset(*profiles), profiles->remaining());
   read_code16_items(*profiles, e.d, list, "profile", srtp_profile_name);
-  std::optional<Reader> mki = read_vector(data, e.d, e.out, {.what = "srtp_mki", .length_key = "srtp_mki_length", .prefix = 1});
+  std::optional<Reader> mki =
+      read_vector(data, e.d, e.out, {.what = "srtp_mki", .length_key = "srtp_mki_length", .prefix = 1});
   if (mki && !mki->empty()) read_rest_as_bytes(*mki, e.d, e.out, "srtp_mki");
 }
 
@@ -241,8 +247,9 @@ void decode_token_binding(Reader& data, ExtensionContext& e) {
   data.u8(major);
   data.u8(minor);
   e.out.add_text("token_binding_version", fmt::format("{}.{}", major, minor)).at(start, 2);
-  std::optional<Reader> parameters = read_vector(
-      data, e.d, e.out, {.what = "key_parameters_list", .length_key = "key_parameters_list_length", .prefix = 1, .min = 1});
+  std::optional<Reader> parameters =
+      read_vector(data, e.d, e.out,
+                  {.what = "key_parameters_list", .length_key = "key_parameters_list_length", .prefix = 1, .min = 1});
   if (!parameters) return;
   Field& list = e.out.add_list("key_parameters").at(e.d.offset(*parameters), parameters->remaining());
   read_code8_items(*parameters, e.d, list, "key_parameter", token_binding_key_parameter_name);
@@ -287,8 +294,7 @@ void decode_ticket_request(Reader& data, ExtensionContext& e) {
     read_uint8(data, e.d, e.out, "expected_count", count);
     return;
   }
-  if (read_uint8(data, e.d, e.out, "new_session_count", count))
-    read_uint8(data, e.d, e.out, "resumption_count", count);
+  if (read_uint8(data, e.d, e.out, "new_session_count", count)) read_uint8(data, e.d, e.out, "resumption_count", count);
 }
 
 }  // namespace tlslens::tls::hello_internal

@@ -11,6 +11,8 @@ namespace {
 
 // ---- names of the ECH registries (ECHClientHelloType, HPKE KDF and AEAD identifiers)
 
+// Name tables, one entry a line.
+// clang-format off
 std::string_view ech_client_hello_type_name(uint8_t code) {
   switch (code) {
     case 0: return "outer";
@@ -37,6 +39,7 @@ std::string_view hpke_aead_name(uint16_t code) {  // RFC 9180 7.3
     default: return "";
   }
 }
+// clang-format on
 
 std::string_view ech_config_version_name(uint16_t code) {
   return code == 0xFE0D ? "ECH (draft-ietf-tls-esni-13 and later)" : "";
@@ -62,8 +65,8 @@ void decode_offered_psks(Reader& data, ExtensionContext& e) {
   while (!identities->empty()) {
     Field& identity = identity_list.add_group("psk_identity");
     size_t start = e.d.offset(*identities);
-    std::optional<Reader> label = read_vector(
-        *identities, e.d, identity, {.what = "identity", .length_key = "identity_length", .min = 1});
+    std::optional<Reader> label =
+        read_vector(*identities, e.d, identity, {.what = "identity", .length_key = "identity_length", .min = 1});
     if (!label) break;
     if (!label->empty()) read_rest_as_bytes(*label, e.d, identity, "identity");
     uint32_t age;
@@ -117,8 +120,9 @@ void decode_supported_versions(Reader& data, ExtensionContext& e) {
       e.facts().negotiated_version = version;
     return;
   }
-  std::optional<Reader> versions = read_vector(
-      data, e.d, e.out, {.what = "versions", .length_key = "versions_length", .prefix = 1, .min = 2, .max = 254, .unit = 2});
+  std::optional<Reader> versions =
+      read_vector(data, e.d, e.out,
+                  {.what = "versions", .length_key = "versions_length", .prefix = 1, .min = 2, .max = 254, .unit = 2});
   if (!versions) return;
   Field& list = e.out.add_list("versions").at(e.d.offset(*versions), versions->remaining());
   std::vector<uint16_t>* offered = e.in_client_hello() ? &e.facts().client_supported_versions : nullptr;
@@ -234,8 +238,8 @@ void decode_encrypted_client_hello(Reader& data, ExtensionContext& e) {
       read_vector(data, e.d, e.out, {.what = "enc", .length_key = "enc_length", .show_length = true});
   if (!enc) return;
   if (!enc->empty()) read_rest_as_bytes(*enc, e.d, e.out, "enc");
-  std::optional<Reader> payload = read_vector(
-      data, e.d, e.out, {.what = "payload", .length_key = "payload_length", .min = 1, .show_length = true});
+  std::optional<Reader> payload =
+      read_vector(data, e.d, e.out, {.what = "payload", .length_key = "payload_length", .min = 1, .show_length = true});
   if (payload && !payload->empty()) read_rest_as_bytes(*payload, e.d, e.out, "payload");
 }
 

@@ -11,7 +11,9 @@ namespace tlslens::tls {
 
 namespace {
 
-std::string plural_bytes(size_t n) { return fmt::format("{} byte{}", n, n == 1 ? "" : "s"); }
+std::string plural_bytes(size_t n) {
+  return fmt::format("{} byte{}", n, n == 1 ? "" : "s");
+}
 
 }  // namespace
 
@@ -25,7 +27,8 @@ DecodeProblem problem_at(const Reader& in, const DecodeContext& ctx, std::string
 
 DecodeResult read_uint(Reader& in, const DecodeContext& ctx, size_t size, std::string_view name, uint32_t& value) {
   if (in.remaining() < size)
-    return problem_at(in, ctx, fmt::format("truncated {}: needs {}, {} left", name, plural_bytes(size), in.remaining()));
+    return problem_at(in, ctx,
+                      fmt::format("truncated {}: needs {}, {} left", name, plural_bytes(size), in.remaining()));
   Bytes raw;
   in.bytes(size, raw);
   value = 0;
@@ -39,11 +42,12 @@ DecodeResult read_vector(Reader& in, const DecodeContext& ctx, size_t width, std
   uint32_t length = 0;
   Reader probe = in;
   if (probe.remaining() < width)
-    return DecodeProblem{at, fmt::format("truncated {} length: needs {}, {} left", name, plural_bytes(width),
-                                         probe.remaining())};
+    return DecodeProblem{
+        at, fmt::format("truncated {} length: needs {}, {} left", name, plural_bytes(width), probe.remaining())};
   read_uint(probe, ctx, width, name, length);
   if (length > probe.remaining())
-    return DecodeProblem{at, fmt::format("{} length {} exceeds the {} left", name, length, plural_bytes(probe.remaining()))};
+    return DecodeProblem{
+        at, fmt::format("{} length {} exceeds the {} left", name, length, plural_bytes(probe.remaining()))};
   probe.sub(length, body);
   in = probe;
   if (length_offset != nullptr) *length_offset = at;
@@ -82,8 +86,8 @@ DecodeResult take_opaque(Reader& in, const DecodeContext& ctx, size_t width, std
   Reader probe = in;
   if (auto p = read_vector(probe, ctx, width, key, body, &length_at)) return p;
   if (body.remaining() < min_length)
-    return DecodeProblem{length_at, fmt::format("{} length {} is below the minimum of {}", key, body.remaining(),
-                                                min_length)};
+    return DecodeProblem{length_at,
+                         fmt::format("{} length {} is below the minimum of {}", key, body.remaining(), min_length)};
   in = probe;
   out.add_uint(length_key, body.remaining()).at(length_at, width);
   out.add_bytes(key, body.rest()).at(length_at + width, body.remaining()).set_detail();

@@ -103,14 +103,15 @@ DecodeResult check_body_length(uint32_t declared, size_t present) {
   if (declared > present)
     return DecodeProblem{1, fmt::format("handshake length {} exceeds the {} bytes present", declared, present)};
   if (declared < present)
-    return DecodeProblem{static_cast<uint32_t>(kHeaderSize + declared),
-                         fmt::format("{} bytes after the handshake message's declared length {}", present - declared,
-                                     declared)};
+    return DecodeProblem{
+        static_cast<uint32_t>(kHeaderSize + declared),
+        fmt::format("{} bytes after the handshake message's declared length {}", present - declared, declared)};
   return std::nullopt;
 }
 
 }  // namespace
 
+// clang-format off
 std::string_view handshake_display_name(uint8_t type) {
   namespace ht = handshake_type;
   switch (type) {
@@ -144,6 +145,7 @@ std::string_view handshake_display_name(uint8_t type) {
     default: return "UnknownHandshakeMessage";
   }
 }
+// clang-format on
 
 DecodeResult decode_handshake_message(DecodeContext& ctx, Field& out) {
   out = Field("handshake_message", FieldKind::group);

@@ -38,7 +38,9 @@ constexpr std::array<uint8_t, kRandomLength> kHelloRetryRequestRandom = {
 // downgrade.
 constexpr std::array<uint8_t, 7> kDowngradePrefix = {0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44};
 
-bool equal_bytes(Bytes a, Bytes b) { return std::ranges::equal(a, b); }
+bool equal_bytes(Bytes a, Bytes b) {
+  return std::ranges::equal(a, b);
+}
 
 // ---- facts
 
@@ -102,8 +104,8 @@ bool read_session_id(Reader& body, Decoding& d, Field& out, std::vector<uint8_t>
 
 // CipherSuite cipher_suites<2..2^16-2>.
 bool read_cipher_suites(Reader& body, Decoding& d, Field& out) {
-  std::optional<Reader> suites = read_vector(
-      body, d, out, {.what = "cipher_suites", .length_key = "cipher_suites_length", .min = 2, .unit = 2});
+  std::optional<Reader> suites =
+      read_vector(body, d, out, {.what = "cipher_suites", .length_key = "cipher_suites_length", .min = 2, .unit = 2});
   if (!suites) return false;
   Field& list = out.add_list("cipher_suites").at(d.offset(*suites), suites->remaining());
   TlsFacts& facts = d.facts();
@@ -117,8 +119,7 @@ bool read_cipher_suites(Reader& body, Decoding& d, Field& out) {
 // opaque legacy_compression_methods<1..2^8-1>.
 bool read_compression_methods(Reader& body, Decoding& d, Field& out) {
   std::optional<Reader> methods = read_vector(
-      body, d, out,
-      {.what = "compression_methods", .length_key = "compression_methods_length", .prefix = 1, .min = 1});
+      body, d, out, {.what = "compression_methods", .length_key = "compression_methods_length", .prefix = 1, .min = 1});
   if (!methods) return false;
   Field& list = out.add_list("compression_methods").at(d.offset(*methods), methods->remaining());
   for (uint8_t method : methods->rest()) d.facts().offered_compression_methods.push_back(method);
@@ -148,7 +149,9 @@ void decode_client_hello_fields(Reader& body, Decoding& d, Field& out) {
 
 // ---- ServerHello
 
-bool is_hello_retry_request(Bytes random) { return equal_bytes(random, kHelloRetryRequestRandom); }
+bool is_hello_retry_request(Bytes random) {
+  return equal_bytes(random, kHelloRetryRequestRandom);
+}
 
 void add_downgrade_sentinel(Bytes random, size_t random_offset, Field& out) {
   Bytes tail = random.subspan(kRandomLength - 8);
@@ -265,7 +268,8 @@ void decode_ssl2_hello_body(Reader& body, Decoding& d, Field& out) {
 
   Reader specs;
   if (!body.sub(lengths.cipher_specs, specs)) {
-    d.fail(body, fmt::format("truncated cipher_specs: needs {}, {} left", byte_count(lengths.cipher_specs), body.remaining()));
+    d.fail(body, fmt::format("truncated cipher_specs: needs {}, {} left", byte_count(lengths.cipher_specs),
+                             body.remaining()));
     return;
   }
   read_ssl2_cipher_specs(specs, d, out);

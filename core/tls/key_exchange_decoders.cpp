@@ -35,6 +35,7 @@ struct KeyExchangeLayout {
   bool implicit_client_key = false;  // fixed (EC)DH client certificate: ClientKeyExchange may be empty
 };
 
+// clang-format off
 KeyExchangeLayout layout_of(const TlsFacts& facts) {
   const CipherSuiteInfo* suite = cipher_suite_info(facts.cipher_suite);
   if (suite == nullptr) return {};
@@ -62,8 +63,11 @@ KeyExchangeLayout layout_of(const TlsFacts& facts) {
     default: return {};
   }
 }
+// clang-format on
 
-std::string_view curve_type_name(uint16_t code) { return ec_curve_type_name(static_cast<uint8_t>(code)); }
+std::string_view curve_type_name(uint16_t code) {
+  return ec_curve_type_name(static_cast<uint8_t>(code));
+}
 std::string_view certificate_type_name16(uint16_t code) {
   return client_certificate_type_name(static_cast<uint8_t>(code));
 }
@@ -87,8 +91,8 @@ DecodeResult take_server_ec_params(Reader& body, DecodeContext& ctx, Field& out)
   uint32_t curve_type = 0;
   if (auto p = take_code(body, ctx, 1, "curve_type", curve_type_name, out, &curve_type)) return p;
   if (curve_type != 3)
-    return DecodeProblem{curve_type_at, fmt::format("curve_type {}: only named_curve (3) parameters are decoded",
-                                                    curve_type)};
+    return DecodeProblem{curve_type_at,
+                         fmt::format("curve_type {}: only named_curve (3) parameters are decoded", curve_type)};
   uint32_t group = 0;
   if (auto p = take_code(body, ctx, 2, "named_curve", group_name, out, &group)) return p;
   ctx.facts.key_exchange_group = static_cast<uint16_t>(group);
@@ -133,12 +137,18 @@ DecodeResult take_server_srp_params(Reader& body, DecodeContext& ctx, Field& out
 
 DecodeResult take_server_params(KeyParams params, Reader& body, DecodeContext& ctx, Field& out) {
   switch (params) {
-    case KeyParams::ec: return take_server_ec_params(body, ctx, out);
-    case KeyParams::dh: return take_server_dh_params(body, ctx, out);
-    case KeyParams::rsa: return take_server_rsa_params(body, ctx, out);
-    case KeyParams::srp: return take_server_srp_params(body, ctx, out);
-    case KeyParams::none: return std::nullopt;
-    case KeyParams::unknown: break;
+    case KeyParams::ec:
+      return take_server_ec_params(body, ctx, out);
+    case KeyParams::dh:
+      return take_server_dh_params(body, ctx, out);
+    case KeyParams::rsa:
+      return take_server_rsa_params(body, ctx, out);
+    case KeyParams::srp:
+      return take_server_srp_params(body, ctx, out);
+    case KeyParams::none:
+      return std::nullopt;
+    case KeyParams::unknown:
+      break;
   }
   return take_undecoded(body, ctx, out);
 }
@@ -178,12 +188,18 @@ DecodeResult take_client_params(const KeyExchangeLayout& layout, Reader& body, D
     return std::nullopt;
   }
   switch (layout.client) {
-    case KeyParams::ec: return take_opaque(body, ctx, 1, "public_key_length", "public_key", out, nullptr, 1);
-    case KeyParams::dh: return take_big_integer(body, ctx, "dh_yc_length", "dh_yc", "", out);
-    case KeyParams::rsa: return take_encrypted_premaster(body, ctx, out, layout.psk_identity);
-    case KeyParams::srp: return take_big_integer(body, ctx, "srp_a_length", "srp_a", "", out);
-    case KeyParams::none: return std::nullopt;
-    case KeyParams::unknown: break;
+    case KeyParams::ec:
+      return take_opaque(body, ctx, 1, "public_key_length", "public_key", out, nullptr, 1);
+    case KeyParams::dh:
+      return take_big_integer(body, ctx, "dh_yc_length", "dh_yc", "", out);
+    case KeyParams::rsa:
+      return take_encrypted_premaster(body, ctx, out, layout.psk_identity);
+    case KeyParams::srp:
+      return take_big_integer(body, ctx, "srp_a_length", "srp_a", "", out);
+    case KeyParams::none:
+      return std::nullopt;
+    case KeyParams::unknown:
+      break;
   }
   return take_undecoded(body, ctx, out);
 }

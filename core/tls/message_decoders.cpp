@@ -15,11 +15,21 @@ namespace {
 // RFC 6520 4: a heartbeat message carries at least 16 bytes of random padding.
 constexpr size_t kMinHeartbeatPadding = 16;
 
-std::string_view key_update_name(uint16_t code) { return key_update_request_name(static_cast<uint8_t>(code)); }
-std::string_view status_type_name(uint16_t code) { return certificate_status_type_name(static_cast<uint8_t>(code)); }
-std::string_view alert_level(uint16_t code) { return alert_level_name(static_cast<uint8_t>(code)); }
-std::string_view alert_description(uint16_t code) { return alert_description_name(static_cast<uint8_t>(code)); }
-std::string_view heartbeat_type_name(uint16_t code) { return heartbeat_message_type_name(static_cast<uint8_t>(code)); }
+std::string_view key_update_name(uint16_t code) {
+  return key_update_request_name(static_cast<uint8_t>(code));
+}
+std::string_view status_type_name(uint16_t code) {
+  return certificate_status_type_name(static_cast<uint8_t>(code));
+}
+std::string_view alert_level(uint16_t code) {
+  return alert_level_name(static_cast<uint8_t>(code));
+}
+std::string_view alert_description(uint16_t code) {
+  return alert_description_name(static_cast<uint8_t>(code));
+}
+std::string_view heartbeat_type_name(uint16_t code) {
+  return heartbeat_message_type_name(static_cast<uint8_t>(code));
+}
 
 // RFC 5077 3.3.
 DecodeResult decode_tls12_ticket(Reader& body, DecodeContext& ctx, Field& out) {
@@ -38,13 +48,14 @@ DecodeResult decode_tls13_ticket(Reader& body, DecodeContext& ctx, Field& out) {
   return expect_end(body, ctx, "extensions");
 }
 
-// One OCSPResponse (RFC 6066 8): a 3-byte length, then the DER described as a group.
-DecodeResult take_ocsp_response(Reader& in, DecodeContext& ctx, Field& out) {
+// One OCSPResponse (RFC 6066 8): a 3-byte length, then the DER described as a group. Only
+// an ocsp_multi list may hold empty ones (no response for that certificate, RFC 6961 2.2).
+DecodeResult take_ocsp_response(Reader& in, DecodeContext& ctx, Field& out, bool may_be_empty) {
   uint32_t length_at = 0;
   Reader der;
   if (auto p = read_vector(in, ctx, 3, "ocsp_response", der, &length_at)) return p;
   out.add_uint("ocsp_response_length", der.remaining()).at(length_at, 3);
-  if (der.empty()) return std::nullopt;  // ocsp_multi: no response for this certificate
+  if (der.empty()) return may_be_empty ? std::nullopt : DecodeResult(DecodeProblem{length_at, "empty ocsp_response"});
   Field& response = out.add_group("ocsp_response").at(length_at + 3, der.remaining());
   describe_ocsp_response(der.rest(), response);
   place_unlocated(response, length_at + 3, static_cast<uint32_t>(der.remaining()));
@@ -61,7 +72,7 @@ DecodeResult take_ocsp_response_list(Reader& in, DecodeContext& ctx, Field& out)
   while (!list_bytes.empty()) {
     Field& entry = list.add_group("ocsp_response_entry");
     const uint32_t entry_at = offset_in_message(list_bytes, ctx);
-    if (auto p = take_ocsp_response(list_bytes, ctx, entry)) return p;
+    if (auto p = take_ocsp_response(list_bytes, ctx, entry, true)) return p;
     entry.at(entry_at, offset_in_message(list_bytes, ctx) - entry_at);
   }
   return std::nullopt;
@@ -114,7 +125,7 @@ DecodeResult decode_certificate_status(Reader& body, DecodeContext& ctx, Field& 
   if (auto p = take_code(body, ctx, 1, "status_type", status_type_name, out, &status_type)) return p;
   switch (status_type) {
     case 1:  // ocsp
-      if (auto p = take_ocsp_response(body, ctx, out)) return p;
+      if (auto p = take_ocsp_response(body, ctx, out, false)) return p;
       return expect_end(body, ctx, "ocsp_response");
     case 2:  // ocsp_multi
       if (auto p = take_ocsp_response_list(body, ctx, out)) return p;
@@ -176,9 +187,9 @@ DecodeResult decode_heartbeat(DecodeContext& ctx, Field& out) {
   out.add_uint("padding_length", padding).at(offset_in_message(in, ctx), padding);
   in.skip(padding);
   if (padding < kMinHeartbeatPadding)
-    return DecodeProblem{payload_at + payload_length,
-                         fmt::format("heartbeat padding is {} bytes; RFC 6520 requires at least {}", padding,
-                                     kMinHeartbeatPadding)};
+    return DecodeProblem{
+        payload_at + payload_length,
+        fmt::format("heartbeat padding is {} bytes; RFC 6520 requires at least {}", padding, kMinHeartbeatPadding)};
   return std::nullopt;
 }
 

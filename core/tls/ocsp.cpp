@@ -38,6 +38,7 @@ std::string take_openssl_error(std::string_view fallback) {
 }
 
 // RFC 6960 4.2.1 names (OpenSSL's own strings are lowercased).
+// clang-format off
 std::string_view response_status_name(int status) {
   switch (status) {
     case OCSP_RESPONSE_STATUS_SUCCESSFUL: return "successful";
@@ -49,6 +50,7 @@ std::string_view response_status_name(int status) {
     default: return "";
   }
 }
+// clang-format on
 
 std::string lowercase_hex(const unsigned char* data, int length) {
   std::string hex;
@@ -141,7 +143,8 @@ void describe_basic_response(OCSP_BASICRESP* basic, Field& out) {
   out.add_text("produced_at", utc_text(OCSP_resp_get0_produced_at(basic)));
   Field& responses = out.add_list("responses");
   const int count = OCSP_resp_count(basic);
-  for (int i = 0; i < count; ++i) describe_single_response(OCSP_resp_get0(basic, i), responses.add_group("single_response"));
+  for (int i = 0; i < count; ++i)
+    describe_single_response(OCSP_resp_get0(basic, i), responses.add_group("single_response"));
   const ASN1_OBJECT* algorithm = nullptr;
   X509_ALGOR_get0(&algorithm, nullptr, nullptr, OCSP_resp_get0_tbs_sigalg(basic));
   if (algorithm != nullptr) out.add_text("signature_algorithm", object_name(algorithm)).set_cert_detail();

@@ -182,6 +182,12 @@ void RecordReader::feed_search(Bytes data, const SegmentInfo& at, Handler& handl
     Bytes candidate(partial_.data() + i, partial_.size() - i);
     if (check_header(candidate, false, h) == HeaderCheck::valid) {
       size_t next = i + kTlsHeaderLength + h.fragment_length;
+      // A record that ends exactly where the bytes so far end is confirmed too: segments
+      // end at record boundaries far more often than random bytes fake a header that does.
+      if (next == partial_.size()) {
+        found = true;
+        break;
+      }
       if (next + kTlsHeaderLength > partial_.size()) break;  // wait for the bytes that confirm it
       Header h2;
       Bytes confirm(partial_.data() + next, partial_.size() - next);
@@ -238,6 +244,7 @@ void RecordReader::gap(uint64_t missing_bytes, const SegmentInfo& at, Handler& h
                      at);
         skip_remaining_ = remaining - missing_bytes;
         partial_.clear();
+        handler.records_lost(1);
         return;
       }
     }
@@ -246,7 +253,9 @@ void RecordReader::gap(uint64_t missing_bytes, const SegmentInfo& at, Handler& h
     skipped_bytes_ += partial_.size();
   }
   partial_.clear();
+  const bool was_framing = state_ != State::searching;
   state_ = State::searching;
+  if (was_framing) handler.records_lost(0);
   handler.note(NoteKind::gap, gap_start,
                fmt::format("{} bytes missing at stream offset {}; looking for the next record", missing_bytes,
                            gap_start),
@@ -262,13 +271,13 @@ void RecordReader::finish(const SegmentInfo& at, Handler& handler) {
     handler.note(NoteKind::incomplete, partial_offset_,
                  fmt::format("stream ended inside {} at stream offset {}", what, partial_offset_), at);
   } else if (state_ == State::searching && !partial_.empty()) {
-    // At the end there is no next header to confirm a candidate: accept one whose record
-    // ends exactly where the stream does.
+    // At the end no more bytes will confirm a candidate: accept the first whose record is
+    // wholly there.
     for (size_t i = 0; i + kTlsHeaderLength <= partial_.size(); ++i) {
       Header h;
       Bytes candidate(partial_.data() + i, partial_.size() - i);
       if (check_header(candidate, false, h) == HeaderCheck::valid &&
-          i + kTlsHeaderLength + h.fragment_length == partial_.size()) {
+          i + kTlsHeaderLength + h.fragment_length <= partial_.size()) {
         skipped_bytes_ += i;
         uint64_t start = partial_offset_ + i;
         handler.note(NoteKind::resynchronized, start,

@@ -46,6 +46,9 @@ class RecordReader {
    public:
     virtual void record(const FramedRecord& record, const SegmentInfo& at) = 0;
     virtual void note(NoteKind kind, uint64_t stream_offset, std::string text, const SegmentInfo& at) = 0;
+    // Records were lost to a gap: `count` of them, or an unknown number when `count` is 0
+    // (decryption must then find the sender's sequence number again).
+    virtual void records_lost(uint64_t /*count*/) {}
 
    protected:
     ~Handler() = default;

@@ -23,7 +23,12 @@ struct RecordEvent {
   Bytes header;                 // the 5-byte header (2 or 3 bytes for SSLv2)
   Bytes fragment;               // the payload as on the wire
   bool sslv2 = false;
-  bool encrypted = false;       // protected by keys we do not have: content not decodable
+  bool encrypted = false;       // protected on the wire (after ChangeCipherSpec, TLS 1.3 application_data)
+  // Decryption (only for encrypted records, when key material was given):
+  bool decrypted = false;       // `plaintext` holds the record's content, authenticated
+  Bytes plaintext;              // valid only during the callback
+  uint8_t inner_content_type = 0;   // the content's real type (TLS 1.3 hides it inside); 0 if not decrypted
+  std::string_view decrypt_error;   // why decryption failed with the keys at hand ("bad_record_mac", ...)
 };
 
 struct MessageEvent {
@@ -76,6 +81,11 @@ struct SessionSummary {
   bool fatal_alert_seen = false;
   uint64_t records[2] = {0, 0};  // per direction
   uint64_t application_data_bytes[2] = {0, 0};
+  // Decryption, when key material was given:
+  bool decryption_attempted = false;
+  uint64_t decrypted_records[2] = {0, 0};
+  uint64_t undecryptable_records[2] = {0, 0};  // failed authentication, or no keys for the connection
+  std::string missing_keys;                     // why not, when nothing could be decrypted
 };
 
 }  // namespace tlslens::tls

@@ -28,6 +28,7 @@ class TlsSession::RecordHandler final : public RecordReader::Handler {
   void note(NoteKind kind, uint64_t offset, std::string text, const SegmentInfo& at) override {
     session_.note(dir_, kind, offset, std::move(text), at);
   }
+  void records_lost(uint64_t count) override { session_.records_lost(dir_, count); }
 
  private:
   TlsSession& session_;
@@ -55,9 +56,16 @@ class MessageCollector final : public HandshakeAssembler::Handler {
 
 }  // namespace
 
-TlsSession::TlsSession(const Connection& conn, EventSink& sink) : conn_(conn), sink_(sink) {
+TlsSession::TlsSession(const Connection& conn, EventSink& sink, const DecryptionContext* decryption)
+    : conn_(conn), sink_(sink) {
   sides_[0] = std::make_unique<Side>(conn.handshake_seen);
   sides_[1] = std::make_unique<Side>(conn.handshake_seen);
+  if (decryption != nullptr && decryption->keys != nullptr && !decryption->keys->empty())
+    decryptor_ = std::make_unique<SessionDecryptor>(*decryption, conn);
+}
+
+void TlsSession::records_lost(Direction dir, uint64_t count) {
+  if (decryptor_) decryptor_->on_records_lost(dir, count);
 }
 
 TlsSession::~TlsSession() = default;
@@ -134,12 +142,31 @@ void TlsSession::handle_record(Direction dir, const FramedRecord& record, const 
   event.fragment = record.fragment;
   event.sslv2 = record.sslv2;
   event.encrypted = is_protected(dir, record);
+  DecryptOutcome decrypted;
+  if (event.encrypted && decryptor_) {
+    decrypted = decryptor_->decrypt(dir, record, plaintext_);
+    if (decrypted.kind == DecryptOutcome::Kind::decrypted) {
+      event.decrypted = true;
+      event.plaintext = plaintext_;
+      event.inner_content_type = decrypted.inner_content_type;
+    } else if (decrypted.kind == DecryptOutcome::Kind::failed) {
+      event.decrypt_error = crypto::to_string(decrypted.status);
+    }
+  }
   sink_.tls_record(conn_, event);
 
-  if (event.encrypted) {
+  if (event.encrypted && !event.decrypted) {
     ++side.protected_records;
     if (facts_.server_hello_seen) ++side.protected_after_server_hello;
     if (record.content_type == content_type::application_data) side.application_data_bytes += record.fragment.size();
+    return;
+  }
+  if (event.decrypted) {
+    ++side.protected_records;
+    if (facts_.server_hello_seen) ++side.protected_after_server_hello;
+    // The plaintext buffer is reused by the next decryption: work from a copy of this view.
+    std::vector<uint8_t> content(plaintext_.begin(), plaintext_.end());
+    handle_content(dir, event, event.inner_content_type, content);
     return;
   }
   if (record.sslv2) {
@@ -155,22 +182,30 @@ void TlsSession::handle_record(Direction dir, const FramedRecord& record, const 
     sink_.tls_message(conn_, event, message);
     return;
   }
-  if (record.content_type == content_type::handshake) {
+  handle_content(dir, event, record.content_type, record.fragment);
+}
+
+void TlsSession::handle_content(Direction dir, const RecordEvent& event, uint8_t type, Bytes content) {
+  Side& side = *sides_[index_of(dir)];
+  if (type == content_type::handshake) {
     std::vector<std::vector<uint8_t>> copies;
     std::vector<Bytes> messages;
     MessageCollector collector(copies, messages);
-    side.handshakes.feed(record.fragment, collector);
+    side.handshakes.feed(content, collector);
     for (Bytes m : messages) handle_handshake(dir, event, m);
     return;
   }
   if (side.handshakes.pending()) {
     size_t dropped = side.handshakes.reset();
-    note(dir, NoteKind::malformed_message, record.stream_offset,
-         fmt::format("a {}-byte partial handshake message was interrupted by a record of type {}", dropped,
-                     record.content_type),
-         at);
+    note(dir, NoteKind::malformed_message, event.stream_offset,
+         fmt::format("a {}-byte partial handshake message was interrupted by a record of type {}", dropped, type),
+         event.at);
   }
-  handle_other_content(dir, event);
+  if (type == content_type::application_data) {
+    side.application_data_bytes += content.size();
+    return;
+  }
+  handle_other_content(dir, event, type, content);
 }
 
 void TlsSession::handle_handshake(Direction dir, const RecordEvent& event, Bytes message) {
@@ -191,27 +226,34 @@ void TlsSession::handle_handshake(Direction dir, const RecordEvent& event, Bytes
   m.fields = &tree;
   m.problem = problem ? &*problem : nullptr;
   sink_.tls_message(conn_, event, m);  // a problem travels with the message, not as a note
+  if (type == handshake_type::finished) {
+    if (dir == Direction::client_to_server) facts_.finished_client = true;
+    else facts_.finished_server = true;
+  }
+  if (decryptor_) decryptor_->on_handshake_message(dir, type, message, tree, facts_);
 }
 
-void TlsSession::handle_other_content(Direction dir, const RecordEvent& event) {
+void TlsSession::handle_other_content(Direction dir, const RecordEvent& event, uint8_t type, Bytes content) {
   Side& side = *sides_[index_of(dir)];
   Field tree("record", FieldKind::group);
-  DecodeContext ctx{dir, facts_, event.fragment};
+  DecodeContext ctx{dir, facts_, content};
   DecodeResult problem;
-  switch (event.content_type) {
+  switch (type) {
     case content_type::change_cipher_spec:
       tree.key = "change_cipher_spec";
       problem = decode_change_cipher_spec(ctx, tree);
       if (!facts_.tls13()) {
-        side.change_cipher_spec_seen = true;
-        if (dir == Direction::server_to_client && facts_.server_hello_seen && !server_sent_certificate_flight_)
+        if (!side.change_cipher_spec_seen && dir == Direction::server_to_client && facts_.server_hello_seen &&
+            !server_sent_certificate_flight_)
           abbreviated_ = true;
+        side.change_cipher_spec_seen = true;
+        if (decryptor_) decryptor_->on_change_cipher_spec(dir, facts_);
       }
       break;
     case content_type::alert: {
       tree.key = "alert";
       problem = decode_alert(ctx, tree);
-      Reader r(event.fragment);
+      Reader r(content);
       uint8_t level, description;
       if (r.u8(level) && r.u8(description) && level == 2 && !fatal_alert_seen_) {
         fatal_alert_seen_ = true;
@@ -227,8 +269,8 @@ void TlsSession::handle_other_content(Direction dir, const RecordEvent& event) {
       return;  // application data in the clear cannot happen without keys; nothing to decode
   }
   MessageEvent m;
-  m.content_type = event.content_type;
-  m.bytes = event.fragment;
+  m.content_type = type;
+  m.bytes = content;
   m.fields = &tree;
   m.problem = problem ? &*problem : nullptr;
   sink_.tls_message(conn_, event, m);
@@ -237,6 +279,7 @@ void TlsSession::handle_other_content(Direction dir, const RecordEvent& event) {
 bool TlsSession::handshake_complete() const {
   const Side& c = *sides_[index_of(Direction::client_to_server)];
   const Side& s = *sides_[index_of(Direction::server_to_client)];
+  if (facts_.finished_client && facts_.finished_server) return true;
   if (facts_.tls13()) return s.protected_after_server_hello > 0 && c.protected_after_server_hello > 0;
   return c.change_cipher_spec_seen && s.change_cipher_spec_seen;
 }
@@ -278,6 +321,15 @@ void TlsSession::finish(const SegmentInfo& at) {
   for (int i = 0; i < 2; ++i) {
     summary.records[i] = sides_[i]->records;
     summary.application_data_bytes[i] = sides_[i]->application_data_bytes;
+  }
+  if (decryptor_) {
+    summary.decryption_attempted = true;
+    for (int i = 0; i < 2; ++i) {
+      Direction dir = static_cast<Direction>(i);
+      summary.decrypted_records[i] = decryptor_->decrypted_records(dir);
+      summary.undecryptable_records[i] = sides_[i]->protected_records - decryptor_->decrypted_records(dir);
+    }
+    summary.missing_keys = decryptor_->missing_keys_reason();
   }
   sink_.tls_summary(conn_, summary);
 }

@@ -17,13 +17,15 @@
 #include "core/tcp/flow_table.h"
 #include "core/tls/handshake_assembler.h"
 #include "core/tls/record_reader.h"
+#include "core/tls/session_decryptor.h"
 #include "core/tls/tls_facts.h"
 
 namespace tlslens::tls {
 
 class TlsSession {
  public:
-  TlsSession(const Connection& conn, EventSink& sink);
+  // `decryption` (may be null): the key material and the session cache to decrypt with.
+  TlsSession(const Connection& conn, EventSink& sink, const DecryptionContext* decryption = nullptr);
   ~TlsSession();
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;
@@ -41,8 +43,11 @@ class TlsSession {
   class RecordHandler;
 
   void handle_record(Direction dir, const FramedRecord& record, const SegmentInfo& at);
+  // The content of a record in the clear or decrypted: handshake messages, alerts, CCS, heartbeat.
+  void handle_content(Direction dir, const RecordEvent& event, uint8_t content_type, Bytes content);
   void handle_handshake(Direction dir, const RecordEvent& event, Bytes message);
-  void handle_other_content(Direction dir, const RecordEvent& event);
+  void handle_other_content(Direction dir, const RecordEvent& event, uint8_t content_type, Bytes content);
+  void records_lost(Direction dir, uint64_t count);
   bool is_protected(Direction dir, const FramedRecord& record) const;
   void note(Direction dir, NoteKind kind, uint64_t offset, std::string text, const SegmentInfo& at);
   HandshakeOutcome outcome() const;
@@ -52,6 +57,8 @@ class TlsSession {
   EventSink& sink_;
   TlsFacts facts_;
   std::unique_ptr<Side> sides_[2];
+  std::unique_ptr<SessionDecryptor> decryptor_;  // null without key material
+  std::vector<uint8_t> plaintext_;                // reused buffer for decrypted records
   uint64_t record_number_ = 0;
   bool any_record_ = false;
   bool gap_before_complete_ = false;

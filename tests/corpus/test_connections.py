@@ -39,7 +39,7 @@ def tshark_streams(path):
 def tlslens_connections(path):
     r = common.run_tlslens(["-r", path])
     conns = []
-    for line in r.stdout.splitlines():
+    for line in common.output_lines(r):
         m = CONNECTION_LINE.match(line)
         if m:
             a = (m.group(2).strip("[]"), int(m.group(3)))

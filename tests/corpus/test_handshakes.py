@@ -86,9 +86,9 @@ def tshark_fields(path):
 
 
 def tlslens_view(path):
-    r = common.run_tlslens(["-j", "-r", path])
+    r = common.run_tlslens(["-j", "--no-embedded-secrets", "-r", path])
     conns = {}
-    for line in r.stdout.splitlines():
+    for line in common.output_lines(r):
         event = json.loads(line)
         kind = event["event"]
         if kind == "connection_start":

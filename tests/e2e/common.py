@@ -42,3 +42,12 @@ class Failures:
 def skip(reason):
     print(f"SKIPPED: {reason}")
     sys.exit(SKIP)
+
+
+def output_lines(result):
+    """stdout split on newlines only (str.splitlines also splits on U+2028, U+0085 and the
+    like, which may appear inside JSON strings)."""
+    lines = result.stdout.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

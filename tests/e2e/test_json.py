@@ -27,7 +27,7 @@ for path in files:
     for args in (["-j"], ["-j", "-x"]):
         r = common.run_tlslens(args + ["-r", path])
         f.check(r.returncode in (0, 2), f"{name} {args}: exit {r.returncode}")
-        lines = r.stdout.splitlines()
+        lines = common.output_lines(r)
         f.check(len(lines) > 0, f"{name} {args}: no output")
         open_connections = set()
         for number, line in enumerate(lines, 1):

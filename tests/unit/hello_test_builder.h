@@ -62,7 +62,8 @@ class Builder {
 inline std::vector<uint8_t> from_hex(std::string_view hex) {
   std::vector<uint8_t> out;
   auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
   return out;
 }
 
@@ -98,7 +99,8 @@ inline void decode_into(HelloKind kind, const std::vector<uint8_t>& message, Dec
     return;
   }
   Reader body(bytes.size() >= 4 ? bytes.subspan(4) : bytes.subspan(bytes.size()));
-  d.problem = kind == HelloKind::client ? decode_client_hello(body, ctx, d.tree) : decode_server_hello(body, ctx, d.tree);
+  d.problem =
+      kind == HelloKind::client ? decode_client_hello(body, ctx, d.tree) : decode_server_hello(body, ctx, d.tree);
 }
 
 inline Decoded decode(HelloKind kind, const std::vector<uint8_t>& message) {
@@ -145,7 +147,9 @@ inline const Field& at(const Field& root, std::string_view path) {
   return *f;
 }
 
-inline bool has(const Field& root, std::string_view key) { return root.find(key) != nullptr; }
+inline bool has(const Field& root, std::string_view key) {
+  return root.find(key) != nullptr;
+}
 
 // The extension group of the given type in a decoded hello or block, or nullptr.
 inline const Field* extension(const Field& tree, uint16_t type) {
@@ -158,6 +162,8 @@ inline const Field* extension(const Field& tree, uint16_t type) {
   return nullptr;
 }
 
-inline std::vector<uint8_t> bytes_of(const Field& f) { return {f.bytes.begin(), f.bytes.end()}; }
+inline std::vector<uint8_t> bytes_of(const Field& f) {
+  return {f.bytes.begin(), f.bytes.end()};
+}
 
 }  // namespace tlslens::tls::testing

@@ -268,8 +268,8 @@ TEST(CompressedCertificateMessageTest, ZlibChainIsDecoded) {
 TEST(CompressedCertificateMessageTest, ZstdChainIsDecoded) {
   const std::vector<uint8_t> plain = tls13_certificate_body();
   TlsFacts facts = negotiated(kTls13);
-  Decoded d = decode_message(compressed_certificate(3, static_cast<uint32_t>(plain.size()), zstd_compress(plain)),
-                             facts);
+  Decoded d =
+      decode_message(compressed_certificate(3, static_cast<uint32_t>(plain.size()), zstd_compress(plain)), facts);
   ASSERT_FALSE(d.problem) << d.problem->reason;
   EXPECT_EQ(child(d.tree, "algorithm").text, "zstd");
   EXPECT_EQ(child(child(d.tree, "certificate"), "certificate_list").children.size(), 2u);
@@ -312,8 +312,8 @@ TEST(CompressedCertificateMessageTest, BadDataAndWrongLengthsAreProblems) {
   // A Certificate that decompresses fine but is malformed inside.
   std::vector<uint8_t> broken = plain;
   broken.pop_back();
-  Decoded inner = decode_message(
-      compressed_certificate(1, static_cast<uint32_t>(broken.size()), zlib_compress(broken)), facts);
+  Decoded inner =
+      decode_message(compressed_certificate(1, static_cast<uint32_t>(broken.size()), zlib_compress(broken)), facts);
   ASSERT_TRUE(inner.problem);
   EXPECT_TRUE(contains(inner.problem->reason, "in the decompressed Certificate at offset")) << inner.problem->reason;
 }

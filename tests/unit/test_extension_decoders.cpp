@@ -23,7 +23,9 @@ using testing::has;
 
 namespace ht = handshake_type;
 
-std::vector<uint8_t> block_of(const Builder& extensions) { return Builder().vec16(extensions).bytes(); }
+std::vector<uint8_t> block_of(const Builder& extensions) {
+  return Builder().vec16(extensions).bytes();
+}
 
 // Decodes a block holding the one extension and returns it (with the facts and the problem).
 struct One {
@@ -36,7 +38,9 @@ One decode_one(uint8_t handshake_type, uint16_t type, const Builder& data,
   return One{decode_block(handshake_type, block_of(Builder().extension(type, data)), dir)};
 }
 
-std::vector<uint8_t> text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> text_bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 // ---- the block
 
@@ -73,16 +77,17 @@ TEST(ExtensionBlock, NamesGreaseAndShowsUnknownData) {
 }
 
 TEST(ExtensionBlock, ReportsDuplicatesInAnyMessage) {
-  Decoded d = decode_block(ht::encrypted_extensions,
-                           block_of(Builder().extension(0xBEEF).extension(0).extension(0xBEEF)),
-                           Direction::server_to_client);
+  Decoded d =
+      decode_block(ht::encrypted_extensions, block_of(Builder().extension(0xBEEF).extension(0).extension(0xBEEF)),
+                   Direction::server_to_client);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.problem->reason, "duplicate extension 0xbeef");
   EXPECT_EQ(d.problem->offset, 10u);
 }
 
 TEST(ExtensionBlock, RecordsWhichMessageSawWhat) {
-  Builder exts = Builder().extension(0).extension(23).extension(15, Builder().u8(1)).extension(28, Builder().u16(16385));
+  Builder exts =
+      Builder().extension(0).extension(23).extension(15, Builder().u8(1)).extension(28, Builder().u16(16385));
   Decoded client = decode_block(ht::client_hello, block_of(exts));
   EXPECT_TRUE(client.facts.client_ext.server_name);
   EXPECT_TRUE(client.facts.client_ext.extended_master_secret);
@@ -139,7 +144,8 @@ TEST(ServerNameExtension, IsEmptyFromTheServerAndNotEmptyFromTheClient) {
 }
 
 TEST(SupportedGroupsExtension, ListsGroupsAndRecordsTheOffer) {
-  One one = decode_one(ht::client_hello, 10, Builder().vec16(Builder().u16(0x4A4A).u16(0x11EC).u16(0x001D).u16(0x0100)));
+  One one =
+      decode_one(ht::client_hello, 10, Builder().vec16(Builder().u16(0x4A4A).u16(0x11EC).u16(0x001D).u16(0x0100)));
   ASSERT_TRUE(one.decoded.ok()) << one.decoded.reason();
   EXPECT_EQ(at(one.ext(), "named_group_list_length").number, 8u);
   EXPECT_EQ(at(one.ext(), "groups/0").text, "GREASE");
@@ -148,7 +154,8 @@ TEST(SupportedGroupsExtension, ListsGroupsAndRecordsTheOffer) {
   EXPECT_EQ(at(one.ext(), "groups/3").key, "group");
   EXPECT_EQ(one.decoded.facts.offered_groups, (std::vector<uint16_t>{0x11EC, 0x001D, 0x0100}));
 
-  One server = decode_one(ht::encrypted_extensions, 10, Builder().vec16(Builder().u16(0x001D)), Direction::server_to_client);
+  One server =
+      decode_one(ht::encrypted_extensions, 10, Builder().vec16(Builder().u16(0x001D)), Direction::server_to_client);
   EXPECT_TRUE(server.decoded.ok());
   EXPECT_TRUE(server.decoded.facts.offered_groups.empty());
 
@@ -168,7 +175,8 @@ TEST(EcPointFormatsExtension, ListsFormats) {
 }
 
 TEST(SignatureAlgorithmsExtension, NamesSchemesAndTls12Pairs) {
-  One one = decode_one(ht::client_hello, 13, Builder().vec16(Builder().u16(0x0807).u16(0x0102).u16(0xFE77).u16(0x0A0A)));
+  One one =
+      decode_one(ht::client_hello, 13, Builder().vec16(Builder().u16(0x0807).u16(0x0102).u16(0xFE77).u16(0x0A0A)));
   ASSERT_TRUE(one.decoded.ok()) << one.decoded.reason();
   EXPECT_EQ(at(one.ext(), "signature_algorithms/0").text, "ed25519");
   EXPECT_EQ(at(one.ext(), "signature_algorithms/1").text, "md5+dsa");
@@ -182,13 +190,15 @@ TEST(SignatureAlgorithmsExtension, NamesSchemesAndTls12Pairs) {
   EXPECT_EQ(at(cert.ext(), "signature_algorithms/0").text, "rsa_pkcs1_sha256");
   EXPECT_TRUE(cert.decoded.facts.signature_algorithms.empty());
 
-  One request = decode_one(ht::certificate_request, 13, Builder().vec16(Builder().u16(0x0804)), Direction::server_to_client);
+  One request =
+      decode_one(ht::certificate_request, 13, Builder().vec16(Builder().u16(0x0804)), Direction::server_to_client);
   EXPECT_TRUE(request.decoded.ok());
   EXPECT_TRUE(request.decoded.facts.signature_algorithms.empty());
 }
 
 TEST(AlpnExtension, ListsTheOfferAndRecordsTheSelection) {
-  One offer = decode_one(ht::client_hello, 16, Builder().vec16(Builder().vec8("h2").vec8(std::string_view("x\x01y", 3))));
+  One offer =
+      decode_one(ht::client_hello, 16, Builder().vec16(Builder().vec8("h2").vec8(std::string_view("x\x01y", 3))));
   ASSERT_TRUE(offer.decoded.ok()) << offer.decoded.reason();
   EXPECT_EQ(at(offer.ext(), "protocols/0").text, "h2");
   EXPECT_EQ(at(offer.ext(), "protocols/0").offset, 9u);  // the name, after its length byte
@@ -196,7 +206,8 @@ TEST(AlpnExtension, ListsTheOfferAndRecordsTheSelection) {
   EXPECT_EQ(at(offer.ext(), "protocols/1").text, "x\\x01y");
   EXPECT_EQ(offer.decoded.facts.alpn_offered, (std::vector<std::string>{"h2", std::string("x\x01y", 3)}));
 
-  One selected = decode_one(ht::encrypted_extensions, 16, Builder().vec16(Builder().vec8("h2")), Direction::server_to_client);
+  One selected =
+      decode_one(ht::encrypted_extensions, 16, Builder().vec16(Builder().vec8("h2")), Direction::server_to_client);
   ASSERT_TRUE(selected.decoded.ok()) << selected.decoded.reason();
   EXPECT_EQ(selected.decoded.facts.alpn, "h2");
 
@@ -236,7 +247,8 @@ TEST(RenegotiationInfoExtension, ShowsTheLengthAndHidesTheBytes) {
   EXPECT_FALSE(has(first.ext(), "renegotiated_connection"));
   EXPECT_TRUE(first.decoded.facts.client_ext.renegotiation_info);
 
-  One renegotiating = decode_one(ht::server_hello, 0xFF01, Builder().vec8(Builder().fill(24, 0x5A)), Direction::server_to_client);
+  One renegotiating =
+      decode_one(ht::server_hello, 0xFF01, Builder().vec8(Builder().fill(24, 0x5A)), Direction::server_to_client);
   ASSERT_TRUE(renegotiating.decoded.ok());
   EXPECT_EQ(at(renegotiating.ext(), "renegotiated_connection_length").number, 24u);
   EXPECT_EQ(bytes_of(at(renegotiating.ext(), "renegotiated_connection")), std::vector<uint8_t>(24, 0x5A));
@@ -280,7 +292,10 @@ TEST(EmptyExtensions, ReportBytes) {
 }
 
 TEST(StatusRequestExtension, DecodesTheRequestTheAckAndTheStapledResponse) {
-  Builder request = Builder().u8(1).vec16(Builder().vec16(Builder().fill(3, 0xAB)).vec16(Builder().u8(1))).vec16(Builder().u16(0x3000));
+  Builder request = Builder()
+                        .u8(1)
+                        .vec16(Builder().vec16(Builder().fill(3, 0xAB)).vec16(Builder().u8(1)))
+                        .vec16(Builder().u16(0x3000));
   One ch = decode_one(ht::client_hello, 5, request);
   ASSERT_TRUE(ch.decoded.ok()) << ch.decoded.reason();
   EXPECT_EQ(at(ch.ext(), "status_type").text, "ocsp");
@@ -293,11 +308,15 @@ TEST(StatusRequestExtension, DecodesTheRequestTheAckAndTheStapledResponse) {
   EXPECT_TRUE(sh.decoded.ok());
   EXPECT_TRUE(sh.decoded.facts.server_ext.status_request);
 
-  One entry = decode_one(ht::certificate, 5, Builder().u8(1).vec24(Builder().fill(300, 0x30)), Direction::server_to_client);
+  One entry =
+      decode_one(ht::certificate, 5, Builder().u8(1).vec24(Builder().fill(300, 0x30)), Direction::server_to_client);
   ASSERT_TRUE(entry.decoded.ok()) << entry.decoded.reason();
   EXPECT_EQ(at(entry.ext(), "ocsp_response_length").number, 300u);
-  EXPECT_EQ(at(entry.ext(), "ocsp_response").show, Show::with_all);
-  EXPECT_EQ(at(entry.ext(), "ocsp_response").offset, 10u);
+  const Field& response = at(entry.ext(), "ocsp_response");  // described by describe_ocsp_response
+  EXPECT_EQ(response.kind, FieldKind::group);
+  EXPECT_EQ(response.offset, 10u);
+  EXPECT_EQ(response.length, 300u);
+  EXPECT_TRUE(has(response, "parse_error"));  // 300 bytes of 0x30 are not an OCSPResponse
   EXPECT_TRUE(entry.decoded.facts.ocsp_staple_seen);
 
   One cut = decode_one(ht::certificate, 5, Builder().u8(1).u24(301).fill(300, 0x30), Direction::server_to_client);
@@ -349,14 +368,16 @@ TEST(SignedCertificateTimestampExtension, DecodesEachSct) {
   EXPECT_TRUE(sh.decoded.facts.server_ext.signed_certificate_timestamp);
 
   Builder long_sct = one_sct().u8(0);
-  One trailing = decode_one(ht::certificate, 18, Builder().vec16(Builder().vec16(long_sct)), Direction::server_to_client);
+  One trailing =
+      decode_one(ht::certificate, 18, Builder().vec16(Builder().vec16(long_sct)), Direction::server_to_client);
   EXPECT_EQ(trailing.decoded.reason(), "1 byte left over after the SCT");
 }
 
 TEST(MiscellaneousExtensions, DecodeTheirFields) {
   One npn_client = decode_one(ht::client_hello, 13172, Builder());
   EXPECT_TRUE(npn_client.decoded.ok());
-  One npn_server = decode_one(ht::server_hello, 13172, Builder().vec8("spdy/3").vec8("http/1.1"), Direction::server_to_client);
+  One npn_server =
+      decode_one(ht::server_hello, 13172, Builder().vec8("spdy/3").vec8("http/1.1"), Direction::server_to_client);
   ASSERT_TRUE(npn_server.decoded.ok());
   EXPECT_EQ(at(npn_server.ext(), "protocols/1").text, "http/1.1");
 
@@ -399,7 +420,8 @@ TEST(MiscellaneousExtensions, DecodeTheirFields) {
 
   One dc = decode_one(ht::client_hello, 34, Builder().vec16(Builder().u16(0x0403)));
   EXPECT_EQ(at(dc.ext(), "signature_algorithms/0").text, "ecdsa_secp256r1_sha256");
-  Builder credential = Builder().u32(3600).u16(0x0807).vec24(Builder().fill(44, 3)).u16(0x0403).vec16(Builder().fill(70, 4));
+  Builder credential =
+      Builder().u32(3600).u16(0x0807).vec24(Builder().fill(44, 3)).u16(0x0403).vec16(Builder().fill(70, 4));
   One dc_entry = decode_one(ht::certificate, 34, credential, Direction::server_to_client);
   ASSERT_TRUE(dc_entry.decoded.ok()) << dc_entry.decoded.reason();
   EXPECT_EQ(at(dc_entry.ext(), "valid_time").number, 3600u);
@@ -427,9 +449,10 @@ TEST(CertificateAuthoritiesExtension, NamesEachAuthority) {
 }
 
 TEST(OidFiltersExtension, NamesTheOid) {
-  One one = decode_one(ht::certificate_request, 48,
-                       Builder().vec16(Builder().vec8(Builder().u8(0x55).u8(0x1D).u8(0x25)).vec16(Builder().u16(0x3000))),
-                       Direction::server_to_client);
+  One one =
+      decode_one(ht::certificate_request, 48,
+                 Builder().vec16(Builder().vec8(Builder().u8(0x55).u8(0x1D).u8(0x25)).vec16(Builder().u16(0x3000))),
+                 Direction::server_to_client);
   ASSERT_TRUE(one.decoded.ok()) << one.decoded.reason();
   EXPECT_EQ(at(one.ext(), "filters/0/oid").text, "2.5.29.37 (X509v3 Extended Key Usage)");
   EXPECT_EQ(bytes_of(at(one.ext(), "filters/0/values")), (std::vector<uint8_t>{0x30, 0x00}));
@@ -456,8 +479,9 @@ TEST(SupportedVersionsExtension, HasAClientAndAServerForm) {
 }
 
 TEST(KeyShareExtension, HasAFormPerMessage) {
-  One ch = decode_one(ht::client_hello, 51,
-                      Builder().vec16(Builder().u16(0x001D).vec16(Builder().fill(32, 1)).u16(0x0017).vec16(Builder().fill(65, 4))));
+  One ch = decode_one(
+      ht::client_hello, 51,
+      Builder().vec16(Builder().u16(0x001D).vec16(Builder().fill(32, 1)).u16(0x0017).vec16(Builder().fill(65, 4))));
   ASSERT_TRUE(ch.decoded.ok()) << ch.decoded.reason();
   EXPECT_EQ(at(ch.ext(), "client_shares_length").show, Show::with_all);
   EXPECT_EQ(at(ch.ext(), "client_shares/1/group").text, "secp256r1");
@@ -468,7 +492,8 @@ TEST(KeyShareExtension, HasAFormPerMessage) {
   One empty_offer = decode_one(ht::client_hello, 51, Builder().u16(0));  // asks for an HRR
   EXPECT_TRUE(empty_offer.decoded.ok());
 
-  One sh = decode_one(ht::server_hello, 51, Builder().u16(0x001D).vec16(Builder().fill(32, 2)), Direction::server_to_client);
+  One sh =
+      decode_one(ht::server_hello, 51, Builder().u16(0x001D).vec16(Builder().fill(32, 2)), Direction::server_to_client);
   ASSERT_TRUE(sh.decoded.ok());
   EXPECT_EQ(at(sh.ext(), "group").text, "x25519");
   EXPECT_EQ(sh.decoded.facts.key_exchange_group, 0x001D);
@@ -518,8 +543,9 @@ TEST(PreSharedKeyExtension, DecodesTheOfferAndTheSelection) {
             "pre_shared_key has 2 identities but 1 binders");
   EXPECT_EQ(decode_one(ht::client_hello, 41, offered_psks(1, 1, 16)).decoded.reason(),
             "binders length 17 is below the minimum of 33");
-  EXPECT_EQ(decode_one(ht::client_hello, 41, Builder().u16(0).vec16(Builder().vec8(Builder().fill(32, 0)))).decoded.reason(),
-            "identities is empty");
+  EXPECT_EQ(
+      decode_one(ht::client_hello, 41, Builder().u16(0).vec16(Builder().vec8(Builder().fill(32, 0)))).decoded.reason(),
+      "identities is empty");
 }
 
 TEST(EarlyDataExtension, HasAFormPerMessage) {
@@ -550,7 +576,8 @@ TEST(CookieExtension, ShowsItsLength) {
 }
 
 TEST(EncryptedClientHelloExtension, HasAFormPerMessage) {
-  Builder outer = Builder().u8(0).u16(1).u16(3).u8(0x42).vec16(Builder().fill(32, 0xE0)).vec16(Builder().fill(200, 0xE1));
+  Builder outer =
+      Builder().u8(0).u16(1).u16(3).u8(0x42).vec16(Builder().fill(32, 0xE0)).vec16(Builder().fill(200, 0xE1));
   One ch = decode_one(ht::client_hello, 0xFE0D, outer);
   ASSERT_TRUE(ch.decoded.ok()) << ch.decoded.reason();
   EXPECT_EQ(at(ch.ext(), "client_hello_type").text, "outer");
@@ -619,7 +646,8 @@ std::vector<Sample> samples() {
       {ht::client_hello, 27, Builder().vec8(Builder().u16(2)), true},
       {ht::client_hello, 28, Builder().u16(0x4000), true},
       {ht::client_hello, 34, Builder().vec16(Builder().u16(0x0403)), true},
-      {ht::certificate, 34, Builder().u32(1).u16(0x0807).vec24(Builder().u8(1)).u16(0x0807).vec16(Builder().u8(1)), true},
+      {ht::certificate, 34, Builder().u32(1).u16(0x0807).vec24(Builder().u8(1)).u16(0x0807).vec16(Builder().u8(1)),
+       true},
       {ht::client_hello, 35, Builder().fill(3, 1), false},
       {ht::client_hello, 41, offered_psks(1, 1), true},
       {ht::server_hello, 41, Builder().u16(0), true},

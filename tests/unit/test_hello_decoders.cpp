@@ -40,7 +40,9 @@ size_t find_bytes(const std::vector<uint8_t>& haystack, const std::vector<uint8_
   return static_cast<size_t>(it - haystack.begin());
 }
 
-std::vector<uint8_t> text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> text_bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 // ---- a TLS 1.3 ClientHello as a browser sends it: GREASE, SNI, ALPN, key shares, PSK
 
@@ -53,14 +55,11 @@ Builder tls13_client_hello_extensions() {
       .extension(13, Builder().vec16(Builder().u16(0x0403).u16(0x0804).u16(0x0102)))
       .extension(43, Builder().vec8(Builder().u16(0x7A7A).u16(0x0304).u16(0x0303)))
       .extension(45, Builder().vec8(Builder().u8(1)))
-      .extension(51, Builder().vec16(Builder()
-                                         .u16(kGrease2)
-                                         .vec16(Builder().u8(0))
-                                         .u16(0x001D)
-                                         .vec16(Builder().fill(32, 0x11))))
-      .extension(41, Builder()
-                         .vec16(Builder().vec16("TICKET").u32(0x01020304))
-                         .vec16(Builder().vec8(Builder().fill(32, 0x22))));
+      .extension(51, Builder().vec16(
+                         Builder().u16(kGrease2).vec16(Builder().u8(0)).u16(0x001D).vec16(Builder().fill(32, 0x11))))
+      .extension(
+          41,
+          Builder().vec16(Builder().vec16("TICKET").u32(0x01020304)).vec16(Builder().vec8(Builder().fill(32, 0x22))));
   return ext;
 }
 
@@ -212,9 +211,9 @@ TEST(ClientHelloDecoder, RecordsTheFacts) {
 TEST(ClientHelloDecoder, ASecondHelloReplacesWhatTheFirstOffered) {
   Decoded d;
   testing::decode_into(HelloKind::client, tls13_client_hello(), d);
-  std::vector<uint8_t> second = handshake(
-      handshake_type::client_hello,
-      Builder().u16(0x0303).fill(32, 7).vec8(Builder()).vec16(Builder().u16(0x1301)).vec8(Builder().u8(0)));
+  std::vector<uint8_t> second =
+      handshake(handshake_type::client_hello,
+                Builder().u16(0x0303).fill(32, 7).vec8(Builder()).vec16(Builder().u16(0x1301)).vec8(Builder().u8(0)));
   testing::decode_into(HelloKind::client, second, d);
   ASSERT_TRUE(d.ok()) << d.reason();
   EXPECT_EQ(d.facts.client_hello_count, 2);
@@ -245,28 +244,39 @@ struct MalformedCase {
   uint32_t offset;
 };
 
-Builder hello_head() { return Builder().u16(0x0303).fill(32, 1); }
-Builder one_suite() { return Builder().vec16(Builder().u16(0x1301)); }
-Builder null_compression() { return Builder().vec8(Builder().u8(0)); }
-Builder ems_extension() { return Builder().extension(23); }
+Builder hello_head() {
+  return Builder().u16(0x0303).fill(32, 1);
+}
+Builder one_suite() {
+  return Builder().vec16(Builder().u16(0x1301));
+}
+Builder null_compression() {
+  return Builder().vec8(Builder().u8(0));
+}
+Builder ems_extension() {
+  return Builder().extension(23);
+}
 
 std::vector<MalformedCase> malformed_client_hellos() {
   std::vector<MalformedCase> cases;
   // Offsets: header 4, version 2, random 32: the session_id length is at 38.
-  cases.push_back({"session id over 32", hello_head().vec8(Builder().fill(33, 0)).raw(one_suite()).raw(null_compression()),
+  cases.push_back({"session id over 32",
+                   hello_head().vec8(Builder().fill(33, 0)).raw(one_suite()).raw(null_compression()),
                    "session_id length 33 exceeds the maximum of 32", 38});
   cases.push_back({"session id past the end", hello_head().u8(200).fill(10, 0),
                    "session_id length 200 exceeds the 10 bytes left", 38});
   cases.push_back({"no session id length", hello_head(), "truncated session_id length: needs 1 byte, 0 left", 38});
-  cases.push_back({"odd cipher suites", hello_head().u8(0).vec16(Builder().u16(0x1301).u8(0x13)).raw(null_compression()),
+  cases.push_back({"odd cipher suites",
+                   hello_head().u8(0).vec16(Builder().u16(0x1301).u8(0x13)).raw(null_compression()),
                    "cipher_suites length 3 is odd", 39});
-  cases.push_back({"empty cipher suites", hello_head().u8(0).u16(0).raw(null_compression()), "cipher_suites is empty", 39});
+  cases.push_back(
+      {"empty cipher suites", hello_head().u8(0).u16(0).raw(null_compression()), "cipher_suites is empty", 39});
   cases.push_back({"cipher suites past the end", hello_head().u8(0).u16(40).fill(4, 0),
                    "cipher_suites length 40 exceeds the 4 bytes left", 39});
   cases.push_back({"half a cipher suites length", hello_head().u8(0).u8(0),
                    "truncated cipher_suites length: needs 2 bytes, 1 left", 39});
-  cases.push_back({"empty compression methods", hello_head().u8(0).raw(one_suite()).u8(0),
-                   "compression_methods is empty", 43});
+  cases.push_back(
+      {"empty compression methods", hello_head().u8(0).raw(one_suite()).u8(0), "compression_methods is empty", 43});
   cases.push_back({"compression methods past the end", hello_head().u8(0).raw(one_suite()).u8(3).u8(0),
                    "compression_methods length 3 exceeds the 1 byte left", 43});
   Builder fixed = hello_head().u8(0).raw(one_suite()).raw(null_compression());  // ends at 45
@@ -290,13 +300,13 @@ std::vector<MalformedCase> malformed_client_hellos() {
   cases.push_back({"bytes after the server name list",
                    Builder(fixed).vec16(Builder().extension(0, Builder().vec16(Builder().u8(0).vec16("a")).u8(9))),
                    "1 byte left over in the server_name extension", 57});
-  cases.push_back({"pre_shared_key not last",
-                   Builder(fixed).vec16(Builder()
-                                            .extension(41, Builder()
-                                                               .vec16(Builder().vec16("T").u32(0))
-                                                               .vec16(Builder().vec8(Builder().fill(32, 0))))
-                                            .raw(ems_extension())),
-                   "pre_shared_key is not the last extension", 0});
+  cases.push_back(
+      {"pre_shared_key not last",
+       Builder(fixed).vec16(
+           Builder()
+               .extension(41, Builder().vec16(Builder().vec16("T").u32(0)).vec16(Builder().vec8(Builder().fill(32, 0))))
+               .raw(ems_extension())),
+       "pre_shared_key is not the last extension", 0});
   return cases;
 }
 
@@ -455,8 +465,8 @@ TEST(ServerHelloDecoder, RecognisesTheDowngradeSentinels) {
 }
 
 TEST(ServerHelloDecoder, AcceptsAServerHelloWithoutExtensions) {
-  Decoded d = decode(HelloKind::server,
-                     handshake(handshake_type::server_hello, Builder().u16(0x0301).fill(32, 3).vec8(Builder()).u16(0x002F).u8(0)));
+  Decoded d = decode(HelloKind::server, handshake(handshake_type::server_hello,
+                                                  Builder().u16(0x0301).fill(32, 3).vec8(Builder()).u16(0x002F).u8(0)));
   ASSERT_TRUE(d.ok()) << d.reason();
   EXPECT_EQ(d.facts.negotiated_version, 0x0301);
   EXPECT_EQ(at(d.tree, "cipher_suite").text, "TLS_RSA_WITH_AES_128_CBC_SHA");
@@ -468,17 +478,16 @@ constexpr char kHelloRetryRandomHex[] = "cf21ad74e59a6111be1d8c021e65b891c2a2111
 std::vector<uint8_t> hello_retry_request() {
   Builder random;
   for (uint8_t b : from_hex(kHelloRetryRandomHex)) random.u8(b);
-  return handshake(handshake_type::server_hello,
-                   Builder()
-                       .u16(0x0303)
-                       .raw(random)
-                       .vec8(Builder().fill(32, 0xAA))
-                       .u16(0x1301)
-                       .u8(0)
-                       .vec16(Builder()
-                                  .extension(43, Builder().u16(0x0304))
-                                  .extension(51, Builder().u16(0x0017))
-                                  .extension(44, Builder().vec16("cookie!"))));
+  return handshake(handshake_type::server_hello, Builder()
+                                                     .u16(0x0303)
+                                                     .raw(random)
+                                                     .vec8(Builder().fill(32, 0xAA))
+                                                     .u16(0x1301)
+                                                     .u8(0)
+                                                     .vec16(Builder()
+                                                                .extension(43, Builder().u16(0x0304))
+                                                                .extension(51, Builder().u16(0x0017))
+                                                                .extension(44, Builder().vec16("cookie!"))));
 }
 
 std::vector<uint8_t> tls13_server_hello() {
@@ -560,7 +569,8 @@ TEST(ServerHelloDecoder, ReportsMalformedLengths) {
        "truncated compression_method: needs 1 byte, 0 left"},
       {"trailing bytes", Builder(head).vec8(Builder()).u16(0x1301).u8(0).vec16(Builder().extension(23)).u8(1),
        "1 byte left over after extensions"},
-      {"selected_version cut", Builder(head).vec8(Builder()).u16(0x1301).u8(0).vec16(Builder().extension(43, Builder().u8(3))),
+      {"selected_version cut",
+       Builder(head).vec8(Builder()).u16(0x1301).u8(0).vec16(Builder().extension(43, Builder().u8(3))),
        "truncated selected_version: needs 2 bytes, 1 left"},
       {"two ALPN protocols",
        Builder(head).vec8(Builder()).u16(0x1301).u8(0).vec16(

@@ -35,8 +35,8 @@ const std::vector<uint8_t> kServerKeyExchange = from_hex(
 const std::vector<uint8_t> kCertificateRequest = from_hex(
     "0d000030030102400028040305030603080708080809080a080b080408050806040105010601030303010302040205020602"
     "0000");
-const std::vector<uint8_t> kClientKeyExchange = from_hex(
-    "1000002120873f459d5bceda0d8e5e4f63e4bd2ab5438e818fb493cdd1964abf0815fb9b6c");
+const std::vector<uint8_t> kClientKeyExchange =
+    from_hex("1000002120873f459d5bceda0d8e5e4f63e4bd2ab5438e818fb493cdd1964abf0815fb9b6c");
 
 // Suites of each key exchange, checked against the registry so the tests say what they mean.
 uint16_t suite_of(KeyExchange kx, uint16_t code) {
@@ -68,12 +68,22 @@ std::vector<uint8_t> big(size_t bytes, uint8_t top = 0xFF) {
   return v;
 }
 
-std::vector<uint8_t> ske(const std::vector<uint8_t>& body) { return handshake(ht::server_key_exchange, body); }
-std::vector<uint8_t> cke(const std::vector<uint8_t>& body) { return handshake(ht::client_key_exchange, body); }
+std::vector<uint8_t> ske(const std::vector<uint8_t>& body) {
+  return handshake(ht::server_key_exchange, body);
+}
+std::vector<uint8_t> cke(const std::vector<uint8_t>& body) {
+  return handshake(ht::client_key_exchange, body);
+}
 
-Body ec_params(uint16_t group, size_t key_size) { return Body().u8(3).u16(group).vec8(filled(key_size, 0x04)); }
-Body dh_params(size_t p_bytes) { return Body().vec16(big(p_bytes, 0x80)).vec16({2}).vec16(big(p_bytes, 0x5A)); }
-Body signature(uint16_t scheme, size_t size) { return Body().u16(scheme).vec16(filled(size, 0x99)); }
+Body ec_params(uint16_t group, size_t key_size) {
+  return Body().u8(3).u16(group).vec8(filled(key_size, 0x04));
+}
+Body dh_params(size_t p_bytes) {
+  return Body().vec16(big(p_bytes, 0x80)).vec16({2}).vec16(big(p_bytes, 0x5A));
+}
+Body signature(uint16_t scheme, size_t size) {
+  return Body().u16(scheme).vec16(filled(size, 0x99));
+}
 
 // ---- ServerKeyExchange -------------------------------------------------------------------
 
@@ -357,10 +367,10 @@ TEST(ClientKeyExchangeMessageTest, UnknownKeyExchangeIsBytesOnly) {
 std::vector<uint8_t> distinguished_name(const std::string& common_name) {
   X509_NAME* name = X509_NAME_new();
   X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("XX"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("tlslens test"), -1,
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("tlslens test"), -1, -1,
+                             0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
                              -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                             -1, -1, 0);
   unsigned char* der = nullptr;
   int size = i2d_X509_NAME(name, &der);
   std::vector<uint8_t> out(der, der + size);

@@ -342,6 +342,15 @@ TEST(CertificateStatusMessageTest, StapledOcspResponse) {
   expect_every_malformation_reported(message, negotiated(kTls12, 0xC02F));
 }
 
+TEST(CertificateStatusMessageTest, EmptySingleResponseIsAProblem) {
+  TlsFacts facts = negotiated(kTls12);
+  Decoded d = decode_message(handshake(ht::certificate_status, Body().u8(1).u24(0)), facts);
+  ASSERT_TRUE(d.problem);
+  EXPECT_EQ(d.problem->offset, 5u);
+  EXPECT_EQ(d.problem->reason, "empty ocsp_response");
+  EXPECT_FALSE(facts.ocsp_staple_seen);
+}
+
 TEST(CertificateStatusMessageTest, OcspMultiWithAnEmptyEntry) {
   TlsFacts facts = negotiated(kTls12);
   Body list = Body().vec24(kOcspTryLater).vec24({});

@@ -55,7 +55,9 @@ inline std::vector<uint8_t> handshake(uint8_t type, const std::vector<uint8_t>& 
   return Body().u8(type).u24(static_cast<uint32_t>(body.size())).raw(body);
 }
 
-inline std::vector<uint8_t> filled(size_t n, uint8_t value) { return std::vector<uint8_t>(n, value); }
+inline std::vector<uint8_t> filled(size_t n, uint8_t value) {
+  return std::vector<uint8_t>(n, value);
+}
 
 inline std::vector<uint8_t> from_hex(std::string_view hex) {
   std::vector<uint8_t> out;
@@ -113,7 +115,9 @@ inline const Field& child(const Field& parent, std::string_view key) {
   return kMissing;
 }
 
-inline std::vector<uint8_t> bytes_of(const Field& f) { return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end()); }
+inline std::vector<uint8_t> bytes_of(const Field& f) {
+  return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end());
+}
 
 // Offsets within the message of a field's bytes: checks the tree points where it should.
 inline std::vector<uint8_t> located(const Field& f, const std::vector<uint8_t>& message) {
