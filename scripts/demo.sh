@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 BUILD_DIR=build NINJA_TARGETS=tlslens scripts/build.sh
-exec build/tlslens -r captures/demo.pcapng "$@"
+exec build/tlslens -r captures/demo.pcapng -l captures/demo.keys "$@"

@@ -11,6 +11,9 @@
 // Errors name the file and say which case it is: cannot be read, not a key (or a certificate,
 // or no private key in it), encrypted and no password given, wrong password, needs the legacy
 // provider, not an RSA key. OpenSSL's error queue is left empty.
+//
+// Once filled, the store is read-only: find() and decrypt_premaster() may run on several
+// threads at once.
 #pragma once
 
 #include <openssl/evp.h>

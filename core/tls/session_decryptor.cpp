@@ -1,6 +1,5 @@
 #include "core/tls/session_decryptor.h"
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <fmt/format.h>
@@ -47,27 +46,18 @@ Bytes offered_ticket(const Field& tree) {
   return {};
 }
 
-std::vector<uint8_t> session_hash(uint16_t version, crypto::PrfHash prf, Bytes transcript) {
-  auto digest = [&](const char* name) {
-    std::vector<uint8_t> out(EVP_MAX_MD_SIZE);
-    unsigned int n = 0;
-    EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
-    bool ok = md != nullptr && EVP_Digest(transcript.data(), transcript.size(), out.data(), &n, md, nullptr) == 1;
-    EVP_MD_free(md);
-    out.resize(ok ? n : 0);
-    return out;
-  };
-  if (version < 0x0303) {  // TLS 1.0/1.1: MD5 || SHA-1
-    std::vector<uint8_t> h = digest("MD5");
-    std::vector<uint8_t> sha1 = digest("SHA1");
-    h.insert(h.end(), sha1.begin(), sha1.end());
-    return h;
-  }
-  return digest(prf == crypto::PrfHash::sha384 ? "SHA384" : "SHA256");
+// RFC 7627's session hash: the handshake up to ClientKeyExchange, with the PRF's hash (MD5 ||
+// SHA-1 for TLS 1.0/1.1).
+std::vector<uint8_t> session_hash(crypto::PrfHash prf, Bytes transcript) {
+  crypto::TranscriptHash hash(prf);
+  hash.update(transcript);
+  return hash.current();
 }
 
 crypto::Hash tls13_hash(const CipherSuiteInfo& suite) {
-  return suite.prf == PrfHash::SHA384 ? crypto::Hash::sha384 : crypto::Hash::sha256;
+  crypto::Hash hash = crypto::Hash::sha256;
+  crypto::tls13_hash_for(suite, hash);  // SM3/GOST suites have no usable hash: their ciphers fail too
+  return hash;
 }
 
 }  // namespace
@@ -175,8 +165,7 @@ void SessionDecryptor::on_handshake_message(Direction dir, uint8_t type, Bytes m
         }
         transcript_closed_ = true;
         if (facts.client_ext.extended_master_secret && facts.server_ext.extended_master_secret) {
-          session_hash_ = session_hash(facts.negotiated_version,
-                                       suite ? crypto::prf_hash_for(facts.negotiated_version, *suite)
+          session_hash_ = session_hash(suite ? crypto::prf_hash_for(facts.negotiated_version, *suite)
                                              : crypto::PrfHash::sha256,
                                        transcript_);
         }
