@@ -4,11 +4,16 @@
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "cli/options.h"
 #include "core/capture/packet_source.h"
+#include "core/capture/pcapng_writer.h"
 #include "core/capture/secrets_scan.h"
 #include "core/crypto/key_material.h"
 #include "core/crypto/providers.h"
@@ -112,9 +117,20 @@ void print_warnings(const AnalysisSummary& s, const CaptureStats& c) {
                c.kernel_dropped, c.interface_dropped);
 }
 
+// The key logs embedded in the input (pcapng Decryption Secrets Blocks), unless the user said
+// to ignore them.
+std::vector<DecryptionSecrets> embedded_key_logs(const cli::Options& o) {
+  std::vector<DecryptionSecrets> key_logs;
+  if (!o.embedded_secrets || o.read_file.empty()) return key_logs;
+  for (DecryptionSecrets& dsb : scan_decryption_secrets(o.read_file))
+    if (dsb.type == DecryptionSecrets::tls_key_log) key_logs.push_back(std::move(dsb));
+  return key_logs;
+}
+
 // Loads every key the user gave (and the secrets embedded in a pcapng file). Returns null
 // when there is nothing to decrypt with; exits the run (returns false) on unusable input.
-bool load_key_material(const cli::Options& o, std::shared_ptr<crypto::KeyMaterial>& out) {
+bool load_key_material(const cli::Options& o, const std::vector<DecryptionSecrets>& embedded,
+                       std::shared_ptr<crypto::KeyMaterial>& out) {
   auto keys = std::make_shared<crypto::KeyMaterial>();
   crypto::load_crypto_providers();
   for (const std::string& path : o.keylogs) {
@@ -124,14 +140,10 @@ bool load_key_material(const cli::Options& o, std::shared_ptr<crypto::KeyMateria
       return false;
     }
   }
-  if (o.embedded_secrets && !o.read_file.empty()) {
-    int n = 0;
-    for (const DecryptionSecrets& dsb : scan_decryption_secrets(o.read_file)) {
-      if (dsb.type != DecryptionSecrets::tls_key_log) continue;
-      keys->key_log.add_text(std::string_view(reinterpret_cast<const char*>(dsb.data.data()), dsb.data.size()),
-                             fmt::format("{} (Decryption Secrets Block {})", o.read_file, ++n));
-    }
-  }
+  int dsb_number = 0;
+  for (const DecryptionSecrets& dsb : embedded)
+    keys->key_log.add_block(std::string_view(reinterpret_cast<const char*>(dsb.data.data()), dsb.data.size()),
+                           fmt::format("{} (Decryption Secrets Block {})", o.read_file, ++dsb_number));
   for (const auto& problem : keys->key_log.problems())
     fmt::print(stderr, "tlslens: warning: {}\n", problem.to_string());
   for (const std::string& spec : o.rsa_keys) {
@@ -156,9 +168,64 @@ bool load_key_material(const cli::Options& o, std::shared_ptr<crypto::KeyMateria
   return true;
 }
 
+// The key log text --export-dsb embeds: every -l file, then the key logs already embedded in
+// the input, each line once (re-exporting an exported capture must not double its secrets).
+bool export_key_log_text(const cli::Options& o, const std::vector<DecryptionSecrets>& embedded, std::string& out) {
+  std::string all;
+  for (const std::string& path : o.keylogs) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "tlslens: cannot read key log {}\n", path);
+      return false;
+    }
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    all += '\n';  // a file without a final newline must not run into the next one
+  }
+  for (const DecryptionSecrets& dsb : embedded) {
+    all.append(reinterpret_cast<const char*>(dsb.data.data()), dsb.data.size());
+    all += '\n';
+  }
+  std::unordered_set<std::string_view> seen;
+  std::string_view rest = all;
+  while (!rest.empty()) {
+    const size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || !seen.insert(line).second) continue;
+    out.append(line);
+    out += '\n';
+  }
+  return true;
+}
+
+// Opens the --export-dsb file and writes its secrets; false (after saying why) when it cannot.
+bool open_export(const cli::Options& o, const std::vector<DecryptionSecrets>& embedded, const PacketSource& source,
+                 PcapngWriter& writer) {
+  std::string key_log_text;
+  if (!export_key_log_text(o, embedded, key_log_text)) return false;
+  try {
+    writer.open(o.export_dsb, static_cast<uint32_t>(source.snaplen() > 0 ? source.snaplen() : 0));
+    writer.add_secrets(key_log_text);
+  } catch (const CaptureError& e) {
+    fmt::print(stderr, "tlslens: {}\n", e.what());
+    return false;
+  }
+  if (key_log_text.empty())
+    fmt::print(stderr, "tlslens: warning: {} holds no secrets: no key log was given (-l) or used from the input\n",
+               o.export_dsb);
+  if (!o.rsa_keys.empty() || !o.psks.empty())
+    fmt::print(stderr,
+               "tlslens: warning: {}: RSA keys (-k) and PSKs (--psk) are not exported; a Decryption Secrets "
+               "Block holds key log text only\n",
+               o.export_dsb);
+  return true;
+}
+
 int run(const cli::Options& o) {
+  const std::vector<DecryptionSecrets> embedded = embedded_key_logs(o);
   std::shared_ptr<crypto::KeyMaterial> keys;
-  if (!load_key_material(o, keys)) return kExitInputError;
+  if (!load_key_material(o, embedded, keys)) return kExitInputError;
 
   std::unique_ptr<PacketSource> source;
   try {
@@ -172,6 +239,9 @@ int run(const cli::Options& o) {
                link_type_name(source->link_type()), source->link_type());
     return kExitInputError;
   }
+
+  PcapngWriter exporter;
+  if (!o.export_dsb.empty() && !open_export(o, embedded, *source, exporter)) return kExitInputError;
 
   const bool live = o.read_file.empty();
   OutputStream out(stdout);
@@ -210,6 +280,7 @@ int run(const cli::Options& o) {
         // Live: the key log grows while we capture; re-read it (a size check when unchanged)
         // every few packets so a new connection's secrets are there when its records come.
         if (live && keys && (++packets_since_refresh & 31) == 0) keys->key_log.refresh();
+        if (exporter.is_open()) exporter.write(packet);
         analyzer.process(packet);
         if (live) out.flush();
         break;
@@ -238,6 +309,12 @@ int run(const cli::Options& o) {
   if (o.print_stats && !o.json) print_stats(out, summary, capture_stats);
   out.flush();
   print_warnings(summary, capture_stats);
+  try {
+    exporter.close();
+  } catch (const CaptureError& e) {
+    fmt::print(stderr, "tlslens: {}\n", e.what());
+    exit_code = kExitInputError;
+  }
   return exit_code;
 }
 

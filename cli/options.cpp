@@ -84,6 +84,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       ->option_text("[IDENTITY:]HEX");
   app.add_flag("!--no-embedded-secrets", o.embedded_secrets,
                "Ignore the key logs embedded in pcapng files (Decryption Secrets Blocks)");
+  app.add_option("--export-dsb", o.export_dsb,
+                 "Also write the packets read to OUT.pcapng with the key logs (-l and the input's own "
+                 "Decryption Secrets Blocks) embedded, so Wireshark and tlslens decrypt it without -l. "
+                 "RSA keys (-k) and PSKs are not exported: a Decryption Secrets Block holds key log text, "
+                 "not private keys")
+      ->option_text("OUT.pcapng")
+      ->needs(read);
   app.add_flag("--stats", o.print_stats, "Print packet, connection and reassembly counts at the end");
   app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
       ->expected(0, -1);

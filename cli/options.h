@@ -17,6 +17,7 @@ struct Options {
   bool no_resolve = true;        // -n (we never resolve names; accepted for ssldump users)
   bool absolute_times = false;   // -e
   bool print_stats = false;      // --stats
+  std::string export_dsb;        // --export-dsb: a pcapng copy with the key logs embedded
   bool quiet = false;            // -q: one line per record
   bool hex = false;              // -x: hex dump of each record
   bool all_fields = false;       // -A: every decoded field
