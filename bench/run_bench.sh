@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process comparison of tlslens with tshark, tcpdump and ssldump on one capture.
 #
-#   bench/run_bench.sh [-m MODE] [-n ROUNDS] [-b TLSLENS_BIN] [-k KEYLOG] [-L MAXLOAD] FILE
+#   bench/run_bench.sh [-m connections|decode|decrypt] [-n ROUNDS] [-b TLSLENS_BIN] [-k KEYLOG] [-L MAXLOAD] FILE
 #
 # Runs every tool once untimed (warm-up: the file enters the page cache; outputs are kept as a
 # sanity check that all tools did the work), then ROUNDS (default 5) timed rounds, interleaved
@@ -29,6 +29,18 @@
 #   TCP stream), handshake messages (tshark's tls.handshake.type vs tlslens -j), and which
 #   connections tshark and tlslens disagree on.
 #
+# -m decrypt (the decryption stage; needs -k KEYLOG): the decode mode's commands, decrypting:
+#   tlslens  -r FILE -l KEYLOG             > /dev/null
+#   tlslens  -q -r FILE -l KEYLOG          > /dev/null
+#   tlslens  -j -r FILE -l KEYLOG          > /dev/null
+#   tshark   -n -r FILE -o tls.keylog_file:KEYLOG -Y tls -T fields -e tls.handshake.type > /dev/null
+#   ssldump  -n -d -l KEYLOG -r FILE       > /dev/null   (-d: print the decrypted data)
+#   tcpdump  -n -r FILE -w /dev/null                     (the floor)
+#   Reports decrypted records/s (counted once: tlslens -j records with "decrypted":true) and each
+#   tool's decryption coverage: tlslens -j (decrypted records, and the summaries' undecryptable
+#   records), ssldump (records of its -d output whose body is decrypted content), tshark (one
+#   more untimed run). How each is counted: bench/decrypt_coverage.py.
+#
 # -L MAXLOAD (or $MAXLOAD): on a shared machine, first wait until the 1-minute load average is
 # below MAXLOAD (polled every 30 s, for at most $MAXWAIT s, default 900; then it measures anyway
 # and says so). The load averages at the start and end of the timed rounds are printed.
@@ -55,7 +67,7 @@ PYTHON=${PYTHON:-python3}
 MAXLOAD=${MAXLOAD:-}
 MAXWAIT=${MAXWAIT:-900}
 
-usage() { sed -n '2,45p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts "m:n:b:k:L:h" opt; do
   case $opt in
     L) MAXLOAD=$OPTARG ;;
@@ -72,7 +84,10 @@ file=$1
 case $MODE in
   connections) TOOLS=${TOOLS:-tlslens tshark tcpdump ssldump} ;;
   decode) TOOLS=${TOOLS:-tlslens tlslens_q tlslens_j tshark ssldump tcpdump} ;;
-  *) echo "run_bench: unknown mode '$MODE' (connections or decode)" >&2; exit 2 ;;
+  decrypt)
+    TOOLS=${TOOLS:-tlslens tlslens_q tlslens_j tshark ssldump tcpdump}
+    [[ -n $KEYLOG ]] || { echo "run_bench: -m decrypt needs -k KEYLOG" >&2; exit 2; } ;;
+  *) echo "run_bench: unknown mode '$MODE' (connections, decode or decrypt)" >&2; exit 2 ;;
 esac
 [[ -r $file ]] || { echo "run_bench: cannot read $file" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "run_bench: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
@@ -85,13 +100,14 @@ declare -a cmd_tlslens cmd_tlslens_q cmd_tlslens_j cmd_tshark cmd_tcpdump cmd_ss
   cmd_tlslens=("$TLSLENS" -r "$file" ${TLSLENS_ARGS:-})
   cmd_tlslens_q=("$TLSLENS" -q -r "$file" ${TLSLENS_ARGS:-})
   cmd_tlslens_j=("$TLSLENS" -j -r "$file" ${TLSLENS_ARGS:-})
-  if [[ $MODE == decode ]]; then
+  if [[ $MODE == decode || $MODE == decrypt ]]; then
     cmd_tshark=(tshark -n -r "$file" -Y tls -T fields -e tls.handshake.type ${TSHARK_ARGS:-})
   else
     cmd_tshark=(tshark -n -r "$file" -q -z conv,tcp ${TSHARK_ARGS:-})
   fi
   cmd_tcpdump=(tcpdump -n -r "$file" -w /dev/null ${TCPDUMP_ARGS:-})
   cmd_ssldump=(ssldump -n -r "$file" ${SSLDUMP_ARGS:-})
+  [[ $MODE == decrypt ]] && cmd_ssldump=(ssldump -n -d -r "$file" ${SSLDUMP_ARGS:-})
   if [[ -n $KEYLOG ]]; then
     cmd_tlslens+=(-l "$KEYLOG")
     cmd_tlslens_q+=(-l "$KEYLOG")
@@ -150,7 +166,7 @@ count() {  # count TOOL -> "connections<TAB>records<TAB>handshake messages"
   case $1 in
     tlslens | tlslens_q | ssldump)
       local records=-
-      [[ $MODE == decode ]] && records=$(grep -cE "$record_line" "$out" || true)
+      [[ $MODE != connections ]] && records=$(grep -cE "$record_line" "$out" || true)
       printf '%s\t%s\t-\n' "$(grep -c '^New TCP connection' "$out" || true)" "$records" ;;
     tlslens_j)
       # A message line's first handshake_type is the message's (its fields repeat it).
@@ -158,7 +174,7 @@ count() {  # count TOOL -> "connections<TAB>records<TAB>handshake messages"
         "$(grep -c '"event":"record"' "$out" || true)" \
         "$(grep '"event":"message"' "$out" | grep -c '"content_type":{"code":22,[^}]*},"handshake_type"' || true)" ;;
     tshark)
-      if [[ $MODE == decode ]]; then  # connections and records come from the check run below
+      if [[ $MODE != connections ]]; then  # connections and records come from the check run below
         printf -- '-\t-\t%s\n' "$(tr ',' '\n' <"$out" | grep -c '[0-9]' || true)"
       else
         printf '%s\t-\t-\n' "$(grep -c '<->' "$out" || true)"
@@ -175,16 +191,34 @@ done
 # as tls.record.opaque_type instead, so both are counted.
 tshark_records=$work/tshark-records.tsv
 : >"$tshark_records"
-if [[ $MODE == decode ]] && command -v tshark >/dev/null; then
+if [[ $MODE != connections ]] && command -v tshark >/dev/null; then
   echo "run_bench: untimed tshark run to count records per TCP stream" >&2
   # shellcheck disable=SC2086  # TSHARK_ARGS is word-split on purpose
   tshark -n -r "$file" -T fields -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst \
-    -e tcp.dstport -e tls.record.content_type -e tls.record.opaque_type ${TSHARK_ARGS:-} \
+    -e tcp.dstport -e tls.record.content_type -e tls.record.opaque_type -e tls.record.length ${TSHARK_ARGS:-} \
     ${KEYLOG:+-o "tls.keylog_file:$KEYLOG"} >"$tshark_records" 2>/dev/null || true
 fi
 # The JSON output, if tlslens -j ran, for the per-connection comparison.
 json_out=$work/out-tlslens_j
 [[ -e $json_out ]] || json_out=
+
+# Decrypt mode: how many records each tool decrypted (tshark: one more untimed run).
+coverage=$work/coverage.md
+: >"$coverage"
+if [[ $MODE == decrypt ]]; then
+  tshark_dec=
+  if command -v tshark >/dev/null; then
+    tshark_dec=$work/tshark-decrypt.tsv
+    echo "run_bench: untimed tshark run to count decrypted records" >&2
+    # shellcheck disable=SC2086  # TSHARK_ARGS is word-split on purpose
+    tshark -n -r "$file" -o "tls.keylog_file:$KEYLOG" -Y tls -T fields -E occurrence=a -e tcp.stream \
+      -e tls.record.length -e tls.record.content_type -e tls.record.opaque_type -e tls.segment.data \
+      -e tls.alert_message.level -e tls.handshake.type -e data.len ${TSHARK_ARGS:-} >"$tshark_dec" 2>/dev/null || true
+  fi
+  ssl_out=$work/out-ssldump; [[ -e $ssl_out ]] || ssl_out=
+  "$PYTHON" "$here/decrypt_coverage.py" --json "$json_out" --ssldump "$ssl_out" \
+    --tshark "$tshark_dec" >"$coverage" || echo "run_bench: decrypt_coverage.py failed" >&2
+fi
 
 for t in "${tools[@]}"; do
   [[ $t == tlslens_j ]] || rm -f "$work/out-$t"
@@ -225,11 +259,11 @@ else
 fi
 
 "$PYTHON" - "$results" "$work/counts.tsv" "$file" "$(stat -c %s "$file")" "$packets" "$ROUNDS" \
-  "${KEYLOG:+decrypting with $KEYLOG}" "$MODE" "$tshark_records" "$json_out" "$load_start" "$load_end" <<'EOF'
+  "${KEYLOG:+decrypting with $KEYLOG}" "$MODE" "$tshark_records" "$json_out" "$load_start" "$load_end" "$coverage" <<'EOF'
 import json, statistics, sys, os
 from collections import Counter
-results, counts_path, path, size, packets, rounds, keymode, mode, tshark_records, json_out, load_start, load_end = \
-    sys.argv[1:13]
+results, counts_path, path, size, packets, rounds, keymode, mode, tshark_records, json_out, load_start, load_end, \
+    coverage = sys.argv[1:14]
 loads = f"; load average {load_start.split()[0]} → {load_end.split()[0]}"
 size, packets, rounds = int(size), int(packets), int(rounds)
 NAMES = {"tlslens": "tlslens", "tlslens_q": "tlslens -q", "tlslens_j": "tlslens -j"}
@@ -295,7 +329,10 @@ for line in open(tshark_records) if tshark_records and os.path.getsize(tshark_re
         ts_streams[stream] = [tuple(sorted([a, b])), 0, 0]
     ct = [x for x in f[7].split(",") if x]
     ot = [x for x in f[8].split(",") if x]
-    ts_streams[stream][1] += len(ct) + len(ot)
+    ln = [x for x in f[9].split(",") if x] if len(f) > 9 else []
+    # Decrypted TLS 1.3 records show both types (outer opaque_type, inner content_type): count
+    # records by their length field (one per record) when decrypting.
+    ts_streams[stream][1] += len(ln) if mode == "decrypt" else len(ct) + len(ot)
     ts_streams[stream][2] += len(ct)
 ts_by_key = {}
 seen = Counter()
@@ -315,9 +352,11 @@ records_from = "tlslens -j"
 if json_out:
     conns = {}
     recs = Counter()
+    decrypted = 0
     for line in open(json_out):
         if '"event":"record"' in line:
             recs[json.loads(line)["connection"]] += 1
+            decrypted += '"decrypted":true' in line
         elif '"event":"connection_start"' in line:
             e = json.loads(line)
             conns[e["connection"]] = tuple(sorted([(e["client"]["ip"], e["client"]["port"]),
@@ -334,10 +373,18 @@ if total_records is None:  # no -j run: fall back on the text output's count
             records_from = NAMES.get(t, t)
             break
 
-print(f"**{os.path.basename(path)}**: {size / 1e6:.1f} MB, {packets:,} packets, "
-      f"{total_records if total_records is not None else 0:,} TLS records ({records_from}); "
-      f"median of {rounds} interleaved rounds{', ' + keymode if keymode else ''}{loads}\n")
-print("| tool | wall s (median) | min–max s | CPU s | MB/s | records/s | peak RSS MiB | connections | records "
+rate_name = "records/s"
+all_records = total_records
+if mode == "decrypt" and json_out:
+    print(f"**{os.path.basename(path)}**: {size / 1e6:.1f} MB, {packets:,} packets, {total_records:,} TLS records, "
+          f"{decrypted:,} of them decrypted by tlslens (-j); median of {rounds} interleaved rounds, "
+          f"{keymode}{loads}\n")
+    all_records, total_records, rate_name = total_records, decrypted, "decrypted records/s"
+else:
+    print(f"**{os.path.basename(path)}**: {size / 1e6:.1f} MB, {packets:,} packets, "
+          f"{total_records if total_records is not None else 0:,} TLS records ({records_from}); "
+          f"median of {rounds} interleaved rounds{', ' + keymode if keymode else ''}{loads}\n")
+print(f"| tool | wall s (median) | min–max s | CPU s | MB/s | {rate_name} | peak RSS MiB | connections | records "
       "| handshake msgs |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for t in order:
@@ -371,12 +418,16 @@ if ts_by_key and tl_by_key:
         b = ts_by_key.get(k, (None, 0))
         if a[1] != b[1]:
             differ.append((k, a, b))
-    print(f"\nRecords: tlslens {total_records:,}; tshark {ts_total:,} (tls.record.content_type alone: {ct_only:,}; "
-          f"+ tls.record.opaque_type for TLS 1.3 protected records); {len(differ)} connection(s) differ.")
+    how = ("tls.record.length, one per record" if mode == "decrypt" else
+           f"tls.record.content_type alone: {ct_only:,}; + tls.record.opaque_type for TLS 1.3 protected records")
+    print(f"\nRecords: tlslens {all_records:,}; tshark {ts_total:,} ({how}); {len(differ)} connection(s) differ.")
     for k, a, b in differ[:10]:
         (ip1, p1), (ip2, p2) = k[0]
         print(f"run_bench:   {ip1}:{p1} <-> {ip2}:{p2}: tlslens #{a[0]} {a[1]} records, tshark stream {b[0]} {b[1]}",
               file=sys.stderr)
     if len(differ) > 10:
         print(f"run_bench:   ... and {len(differ) - 10} more", file=sys.stderr)
+if coverage and os.path.getsize(coverage):
+    print()
+    print(open(coverage).read(), end="")
 EOF
