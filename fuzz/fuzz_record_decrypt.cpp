@@ -52,11 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       tlslens::tls::cipher_suite_info(kSuites[suite_selector % std::size(kSuites)]);
   if (suite == nullptr) return 0;
   uint16_t version = static_cast<uint16_t>(0x0300 + (flags & 3));
-  if (suite->tls13) version = 0x0304;
-  else if (suite->aead) version = 0x0303;
-  const bool chained = suite->cbc && version < 0x0302;
+  if (suite->aead) version = suite->tls13 ? 0x0304 : 0x0303;
+  size_t iv_length = 0;  // CBC from TLS 1.1 on, RC4 and NULL take no IV
+  if (suite->aead) iv_length = suite->iv_length;
+  if (suite->cbc && version < 0x0302) iv_length = suite->block_size;
   tlslens::crypto::DirectionKeys keys{pattern(suite->mac_key_length, 13, 5), pattern(suite->key_length, 7, 1),
-                                      pattern(suite->aead ? suite->iv_length : chained ? suite->block_size : 0, 3, 11)};
+                                      pattern(iv_length, 3, 11)};
   std::string error;
   auto cipher = tlslens::crypto::RecordCipher::create(*suite, version, (flags & 4) != 0, keys, error);
   if (!cipher) return 0;
@@ -76,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint8_t inner = 0;
     (void)cipher->chain_broken();
     auto status = cipher->decrypt(type, record_version, fragment, plaintext, inner);
-    if (status != tlslens::crypto::DecryptStatus::ok && !plaintext.empty()) __builtin_trap();  // never plaintext on failure
+    if (status != tlslens::crypto::DecryptStatus::ok && !plaintext.empty())
+      __builtin_trap();  // never plaintext on failure
     // Touch every plaintext byte so ASan sees any out-of-bounds span.
     volatile uint8_t sink = inner;
     for (uint8_t b : plaintext) sink = sink ^ b;

@@ -19,11 +19,16 @@ namespace tlslens::crypto {
 
 std::string_view to_string(DecryptStatus status) {
   switch (status) {
-    case DecryptStatus::ok: return "ok";
-    case DecryptStatus::bad_record_mac: return "bad_record_mac";
-    case DecryptStatus::bad_padding: return "bad_padding";
-    case DecryptStatus::too_short: return "too_short";
-    case DecryptStatus::unsupported: return "unsupported";
+    case DecryptStatus::ok:
+      return "ok";
+    case DecryptStatus::bad_record_mac:
+      return "bad_record_mac";
+    case DecryptStatus::bad_padding:
+      return "bad_padding";
+    case DecryptStatus::too_short:
+      return "too_short";
+    case DecryptStatus::unsupported:
+      return "unsupported";
   }
   return "unknown";
 }
@@ -161,7 +166,9 @@ bool RecordCipher::rekey(const DirectionKeys& keys) {
 
 namespace detail {
 
-void clear_openssl_errors() { ERR_clear_error(); }
+void clear_openssl_errors() {
+  ERR_clear_error();
+}
 
 void put_sequence(uint64_t sequence, uint8_t* out) {
   for (int i = 7; i >= 0; --i) {
@@ -175,38 +182,62 @@ namespace {
 const char* evp_cipher_name(tls::BulkCipher cipher) {
   using C = tls::BulkCipher;
   switch (cipher) {
-    case C::AES_128_GCM: return "AES-128-GCM";
-    case C::AES_256_GCM: return "AES-256-GCM";
+    case C::AES_128_GCM:
+      return "AES-128-GCM";
+    case C::AES_256_GCM:
+      return "AES-256-GCM";
     case C::AES_128_CCM:
-    case C::AES_128_CCM_8: return "AES-128-CCM";
+    case C::AES_128_CCM_8:
+      return "AES-128-CCM";
     case C::AES_256_CCM:
-    case C::AES_256_CCM_8: return "AES-256-CCM";
-    case C::ARIA_128_GCM: return "ARIA-128-GCM";
-    case C::ARIA_256_GCM: return "ARIA-256-GCM";
-    case C::CAMELLIA_128_GCM: return "CAMELLIA-128-GCM";  // not in OpenSSL 3.0: fetching fails
-    case C::CAMELLIA_256_GCM: return "CAMELLIA-256-GCM";
-    case C::CHACHA20_POLY1305: return "ChaCha20-Poly1305";
-    case C::SM4_GCM: return "SM4-GCM";
-    case C::SM4_CCM: return "SM4-CCM";
-    case C::AES_128_CBC: return "AES-128-CBC";
-    case C::AES_256_CBC: return "AES-256-CBC";
-    case C::CAMELLIA_128_CBC: return "CAMELLIA-128-CBC";
-    case C::CAMELLIA_256_CBC: return "CAMELLIA-256-CBC";
-    case C::ARIA_128_CBC: return "ARIA-128-CBC";
-    case C::ARIA_256_CBC: return "ARIA-256-CBC";
-    case C::SEED_CBC: return "SEED-CBC";
-    case C::IDEA_CBC: return "IDEA-CBC";
+    case C::AES_256_CCM_8:
+      return "AES-256-CCM";
+    case C::ARIA_128_GCM:
+      return "ARIA-128-GCM";
+    case C::ARIA_256_GCM:
+      return "ARIA-256-GCM";
+    case C::CAMELLIA_128_GCM:
+      return "CAMELLIA-128-GCM";  // not in OpenSSL 3.0: fetching fails
+    case C::CAMELLIA_256_GCM:
+      return "CAMELLIA-256-GCM";
+    case C::CHACHA20_POLY1305:
+      return "ChaCha20-Poly1305";
+    case C::SM4_GCM:
+      return "SM4-GCM";
+    case C::SM4_CCM:
+      return "SM4-CCM";
+    case C::AES_128_CBC:
+      return "AES-128-CBC";
+    case C::AES_256_CBC:
+      return "AES-256-CBC";
+    case C::CAMELLIA_128_CBC:
+      return "CAMELLIA-128-CBC";
+    case C::CAMELLIA_256_CBC:
+      return "CAMELLIA-256-CBC";
+    case C::ARIA_128_CBC:
+      return "ARIA-128-CBC";
+    case C::ARIA_256_CBC:
+      return "ARIA-256-CBC";
+    case C::SEED_CBC:
+      return "SEED-CBC";
+    case C::IDEA_CBC:
+      return "IDEA-CBC";
     case C::DES40_CBC:  // an export key expanded to 8 bytes
-    case C::DES_CBC: return "DES-CBC";
-    case C::DES_EDE3_CBC: return "DES-EDE3-CBC";
+    case C::DES_CBC:
+      return "DES-CBC";
+    case C::DES_EDE3_CBC:
+      return "DES-EDE3-CBC";
     case C::RC2_CBC_40:  // export keys expanded to 16 bytes: plain RC2 with 128 effective bits
     case C::RC2_CBC_56:
-    case C::RC2_CBC_128: return "RC2-CBC";
+    case C::RC2_CBC_128:
+      return "RC2-CBC";
     case C::RC4_40:
     case C::RC4_56:
     case C::RC4_64:
-    case C::RC4_128: return "RC4";
-    default: return nullptr;
+    case C::RC4_128:
+      return "RC4";
+    default:
+      return nullptr;
   }
 }
 
@@ -223,18 +254,25 @@ bool in_legacy_provider(tls::BulkCipher cipher) {
     case C::IDEA_CBC:
     case C::SEED_CBC:
     case C::DES40_CBC:
-    case C::DES_CBC: return true;
-    default: return false;
+    case C::DES_CBC:
+      return true;
+    default:
+      return false;
   }
 }
 
 const char* digest_name(tls::MacAlgorithm mac) {
   switch (mac) {
-    case tls::MacAlgorithm::HMAC_MD5: return "MD5";
-    case tls::MacAlgorithm::HMAC_SHA1: return "SHA1";
-    case tls::MacAlgorithm::HMAC_SHA256: return "SHA256";
-    case tls::MacAlgorithm::HMAC_SHA384: return "SHA384";
-    default: return nullptr;
+    case tls::MacAlgorithm::HMAC_MD5:
+      return "MD5";
+    case tls::MacAlgorithm::HMAC_SHA1:
+      return "SHA1";
+    case tls::MacAlgorithm::HMAC_SHA256:
+      return "SHA256";
+    case tls::MacAlgorithm::HMAC_SHA384:
+      return "SHA384";
+    default:
+      return nullptr;
   }
 }
 
@@ -262,7 +300,9 @@ CipherPtr fetch_cipher(tls::BulkCipher cipher, std::string& error) {
 // ---------------------------------------------------------------------------------------------
 // RecordMac
 
-RecordMac::~RecordMac() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
+RecordMac::~RecordMac() {
+  OPENSSL_cleanse(secret_.data(), secret_.size());
+}
 
 bool RecordMac::init(tls::MacAlgorithm algorithm, bool ssl3, Bytes key, std::string& error) {
   const char* digest = digest_name(algorithm);

@@ -24,9 +24,10 @@
 //    (RFC 6101 5.2.3.1) and padding rule (padding shorter than a block, bytes unchecked).
 //  * Stream (RC4, whose state runs on across records) and NULL encryption, with HMAC or the SSL 3.0 MAC.
 //
-// Ciphers: AES-128/256 GCM, CCM and CCM_8, ChaCha20-Poly1305, ARIA GCM, AES, Camellia, ARIA, SEED, IDEA,
-// DES, 3DES and RC2 in CBC mode, RC4, NULL. RC4, RC2, DES, IDEA and SEED live in OpenSSL's legacy
-// provider; create() loads it (and the default provider) and says so when it cannot. Not available:
+// Ciphers: AES-128/256 GCM, CCM and CCM_8, ChaCha20-Poly1305, ARIA GCM, AES, Camellia, ARIA, SEED, IDEA
+// (where the OpenSSL build has it: Debian's does not), DES, 3DES and RC2 in CBC mode, RC4, NULL. RC4,
+// RC2, DES, IDEA and SEED live in OpenSSL's legacy provider; create() loads it (and the default
+// provider, through load_crypto_providers()) and says so when it cannot. Not available:
 // Camellia-GCM (OpenSSL has no such cipher), the GOST and SM4 suites, AEGIS, RFC 9150's integrity-only
 // suites, the pre-RFC ChaCha20 code points and Fortezza.
 //

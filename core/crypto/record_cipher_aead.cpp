@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <climits>
-#include <cstring>
 
 #include "core/crypto/record_cipher_internal.h"
 
@@ -34,7 +32,8 @@ class AeadRecordCipher final : public RecordCipher {
   ~AeadRecordCipher() override { OPENSSL_cleanse(fixed_iv_.data(), fixed_iv_.size()); }
 
   bool init(const DirectionKeys& keys, std::string& error) {
-    if (tag_length_ == 0 || tag_length_ > kMaxTagLength || explicit_nonce_length_ + fixed_iv_length_ != kAeadNonceLength) {
+    if (tag_length_ == 0 || tag_length_ > kMaxTagLength ||
+        explicit_nonce_length_ + fixed_iv_length_ != kAeadNonceLength) {
       error = fmt::format("{}: unsupported nonce or tag layout", suite().name);
       return false;
     }
@@ -68,7 +67,8 @@ class AeadRecordCipher final : public RecordCipher {
   DecryptStatus open(uint64_t sequence, uint8_t content_type, uint16_t version, Bytes fragment,
                      std::vector<uint8_t>& plaintext) override {
     if (fragment.size() < explicit_nonce_length_ + tag_length_) return DecryptStatus::too_short;
-    const Bytes ciphertext = fragment.subspan(explicit_nonce_length_, fragment.size() - explicit_nonce_length_ - tag_length_);
+    const Bytes ciphertext =
+        fragment.subspan(explicit_nonce_length_, fragment.size() - explicit_nonce_length_ - tag_length_);
     const Bytes received_tag = fragment.last(tag_length_);
 
     std::array<uint8_t, kAeadNonceLength> nonce{};

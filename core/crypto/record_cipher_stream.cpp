@@ -76,8 +76,8 @@ class StreamRecordCipher final : public RecordCipher {
     if (encrypted_ && !fragment.empty()) {
       // The sender ran its keystream over the whole fragment, however malformed: so do we.
       int written = 0;
-      if (EVP_CipherUpdate(ctx_.get(), plaintext.data(), &written, fragment.data(), static_cast<int>(fragment.size())) !=
-              1 ||
+      if (EVP_CipherUpdate(ctx_.get(), plaintext.data(), &written, fragment.data(),
+                           static_cast<int>(fragment.size())) != 1 ||
           static_cast<size_t>(written) != fragment.size()) {
         stream_lost_ = true;
         return DecryptStatus::bad_record_mac;
@@ -88,9 +88,8 @@ class StreamRecordCipher final : public RecordCipher {
     const size_t mac_length = mac_.size();
     if (fragment.size() < mac_length) return DecryptStatus::too_short;
     const size_t content_length = fragment.size() - mac_length;
-    if (mac_length != 0 &&
-        !mac_.verify(sequence, content_type, version, Bytes(plaintext.data(), content_length),
-                     Bytes(plaintext.data() + content_length, mac_length)))
+    if (mac_length != 0 && !mac_.verify(sequence, content_type, version, Bytes(plaintext.data(), content_length),
+                                        Bytes(plaintext.data() + content_length, mac_length)))
       return DecryptStatus::bad_record_mac;
     plaintext.resize(content_length);
     return DecryptStatus::ok;

@@ -82,10 +82,14 @@ bool parse_hex(const std::string& text, ByteVector& out) {
     for (size_t j = 0; j < 2; ++j) {
       char c = text[i + j];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') value |= static_cast<unsigned>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        value |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        value |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        value |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        return false;
     }
     out.push_back(static_cast<uint8_t>(value));
   }
@@ -93,8 +97,8 @@ bool parse_hex(const std::string& text, ByteVector& out) {
 }
 
 std::optional<DecryptStatus> parse_status(const std::string& text) {
-  for (auto s : {DecryptStatus::ok, DecryptStatus::bad_record_mac, DecryptStatus::bad_padding,
-                 DecryptStatus::too_short, DecryptStatus::unsupported})
+  for (auto s : {DecryptStatus::ok, DecryptStatus::bad_record_mac, DecryptStatus::bad_padding, DecryptStatus::too_short,
+                 DecryptStatus::unsupported})
     if (to_string(s) == text) return s;
   return std::nullopt;
 }
@@ -232,7 +236,9 @@ const Case* find_case(const std::string& name) {
 
 // Ciphers an OpenSSL build may leave out altogether (Debian builds without IDEA): their vectors are
 // skipped, with a note, when create() says OpenSSL does not provide them.
-bool optional_cipher(tls::BulkCipher cipher) { return cipher == tls::BulkCipher::IDEA_CBC; }
+bool optional_cipher(tls::BulkCipher cipher) {
+  return cipher == tls::BulkCipher::IDEA_CBC;
+}
 
 // The case's cipher; nullptr (and a test failure unless `may_skip` and the cipher is optional) if
 // create() refuses.
@@ -380,8 +386,9 @@ TEST_P(RecordCipherVectors, TamperedRecordsFail) {
         auto cipher = replay(c, index);
         ASSERT_TRUE(cipher);
         plaintext = {0xEE};
-        DecryptStatus status =
-            decrypt_step(*cipher, c, s, Bytes(s.ciphertext.data(), length), plaintext, inner);
+        // A buffer of exactly `length` bytes, so that a sanitizer build catches any over-read.
+        const ByteVector truncated(s.ciphertext.begin(), s.ciphertext.begin() + static_cast<std::ptrdiff_t>(length));
+        DecryptStatus status = decrypt_step(*cipher, c, s, truncated, plaintext, inner);
         EXPECT_NE(status, DecryptStatus::ok) << "truncated to " << length;
         EXPECT_TRUE(plaintext.empty()) << "truncated to " << length;
         if (length < minimum) {
@@ -404,8 +411,8 @@ TEST_P(RecordCipherVectors, TamperedRecordsFail) {
       if (suite->mac != tls::MacAlgorithm::Null || suite->mode == tls::CipherMode::AEAD) {
         auto cipher = replay(c, index);
         ASSERT_TRUE(cipher);
-        DecryptStatus status = decrypt_step(*cipher, c, s, s.ciphertext, plaintext, inner,
-                                            static_cast<uint8_t>(s.type == 23 ? 22 : 23));
+        DecryptStatus status =
+            decrypt_step(*cipher, c, s, s.ciphertext, plaintext, inner, static_cast<uint8_t>(s.type == 23 ? 22 : 23));
         EXPECT_EQ(to_string(status), "bad_record_mac") << "with another content type";
         if (c.version != 0x0300) {
           cipher = replay(c, index);
@@ -455,8 +462,8 @@ TEST(RecordCipher, ChainedIvIsLostForExactlyOneRecordAfterASkip) {
 }
 
 TEST(RecordCipher, ExplicitIvsAndAeadNoncesSurviveASkip) {
-  for (const char* name : {"tls12-aes128-sha-mte", "tls11-aes256-sha-mte", "tls12-aes128gcm", "tls13-chacha20",
-                           "tls12-null-sha"}) {
+  for (const char* name :
+       {"tls12-aes128-sha-mte", "tls11-aes256-sha-mte", "tls12-aes128gcm", "tls13-chacha20", "tls12-null-sha"}) {
     SCOPED_TRACE(name);
     const Case* c = find_case(name);
     ASSERT_TRUE(c);
@@ -514,6 +521,20 @@ TEST(RecordCipher, FailedRecordsStillConsumeASequenceNumber) {
   EXPECT_EQ(run(*cipher, *c, 1, plaintext), DecryptStatus::ok);
 }
 
+TEST(RecordCipher, ReusedPlaintextBufferIsNotReallocated) {
+  const Case* c = find_case("capture-tls12-ecdhe-aes128cbc-sha256-noetm-client");
+  ASSERT_TRUE(c);
+  auto cipher = make_cipher(*c);
+  ASSERT_TRUE(cipher);
+  ByteVector plaintext;
+  plaintext.reserve(1 << 15);
+  const uint8_t* buffer = plaintext.data();
+  for (size_t i = 0; i < c->steps.size(); ++i) {
+    ASSERT_EQ(run(*cipher, *c, i, plaintext), DecryptStatus::ok);
+    EXPECT_EQ(plaintext.data(), buffer);
+  }
+}
+
 TEST(RecordCipher, SequenceNumberProbing) {
   const Case* c = find_case("tls13-aes128gcm");
   ASSERT_TRUE(c);
@@ -526,7 +547,8 @@ TEST(RecordCipher, SequenceNumberProbing) {
   std::vector<uint64_t> matched;
   for (uint64_t sequence = 0; sequence < 8; ++sequence) {
     cipher->set_sequence_number(sequence);
-    if (cipher->decrypt(23, 0x0303, target.ciphertext, plaintext, inner) == DecryptStatus::ok) matched.push_back(sequence);
+    if (cipher->decrypt(23, 0x0303, target.ciphertext, plaintext, inner) == DecryptStatus::ok)
+      matched.push_back(sequence);
   }
   EXPECT_EQ(matched, std::vector<uint64_t>{4});
 }
@@ -593,10 +615,10 @@ TEST(RecordCipher, CreateRefusesWhatCannotWork) {
       {0x003C, 0x0300, 32, 16, 16, "SSL 3.0"},
       {0x002F, 0x0200, 20, 16, 16, "not SSL 3.0 to TLS 1.3"},
       {0x002F, 0xFEFD, 20, 16, 16, "not SSL 3.0 to TLS 1.3"},
-      {0xC07A, 0x0303, 0, 16, 4, "CAMELLIA-128-GCM"},      // OpenSSL has no Camellia-GCM
-      {0xCC13, 0x0303, 0, 32, 0, "ChaCha20"},              // the pre-RFC draft code point
-      {0x00FF, 0x0303, 0, 0, 0, "signalling"},             // TLS_EMPTY_RENEGOTIATION_INFO_SCSV
-      {0xC0B4, 0x0304, 0, 32, 32, "integrity-only"},       // RFC 9150
+      {0xC07A, 0x0303, 0, 16, 4, "CAMELLIA-128-GCM"},  // OpenSSL has no Camellia-GCM
+      {0xCC13, 0x0303, 0, 32, 0, "ChaCha20"},          // the pre-RFC draft code point
+      {0x00FF, 0x0303, 0, 0, 0, "signalling"},         // TLS_EMPTY_RENEGOTIATION_INFO_SCSV
+      {0xC0B4, 0x0304, 0, 32, 32, "integrity-only"},   // RFC 9150
   };
   for (const Bad& b : bad) {
     const tls::CipherSuiteInfo* suite = tls::cipher_suite_info(b.suite);
@@ -636,7 +658,8 @@ TEST(RecordCipher, AvailableWithoutVectors) {
 TEST(RecordCipher, EverySuiteEitherWorksOrSaysWhy) {
   // create() must never crash on any suite of the registry, for any version, and must explain refusals.
   for (const tls::CipherSuiteInfo& suite : tls::all_cipher_suites()) {
-    for (uint16_t version : {uint16_t{0x0300}, uint16_t{0x0301}, uint16_t{0x0302}, uint16_t{0x0303}, uint16_t{0x0304}}) {
+    for (uint16_t version :
+         {uint16_t{0x0300}, uint16_t{0x0301}, uint16_t{0x0302}, uint16_t{0x0303}, uint16_t{0x0304}}) {
       const bool chained = suite.mode == tls::CipherMode::CBC && version < 0x0302;
       DirectionKeys keys{ByteVector(suite.mac_key_length, 1), ByteVector(suite.key_length, 2),
                          ByteVector(chained ? suite.block_size : suite.iv_length, 3)};
