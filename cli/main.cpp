@@ -246,10 +246,18 @@ int run(const cli::Options& o) {
   const bool live = o.read_file.empty();
   OutputStream out(stdout);
   std::unique_ptr<EventSink> printer;
+  // For the decryption coverage line (text) or capture_end's "decryption" (JSON).
+  TextPrinter* text_printer = nullptr;
   if (o.json) {
     JsonOptions json;
     json.hex = o.hex;
-    json.show_data = o.show_data;
+    json.show_data = o.show_data || o.hex_data;
+    json.hex_data = o.hex_data;
+    if (keys) {
+      json.key_log_usage = [keys] {
+        return KeyLogUsage{keys->key_log.decryption_entries(), keys->key_log.unused_entries()};
+      };
+    }
     printer = std::make_unique<JsonPrinter>(out, json);
   } else {
     TextOptions text;
@@ -258,8 +266,11 @@ int run(const cli::Options& o) {
     text.hex = o.hex;
     text.all_fields = o.all_fields;
     text.cert_details = o.cert_details;
-    text.show_data = o.show_data;
-    printer = std::make_unique<TextPrinter>(out, text);
+    text.show_data = o.show_data || o.hex_data;
+    text.hex_data = o.hex_data;
+    auto text_owner = std::make_unique<TextPrinter>(out, text);
+    text_printer = text_owner.get();
+    printer = std::move(text_owner);
   }
   AnalyzerOptions options = analyzer_options(o);
   options.keys = keys;
@@ -308,6 +319,12 @@ int run(const cli::Options& o) {
   CaptureStats capture_stats = source->stats();
   if (o.print_stats && !o.json) print_stats(out, summary, capture_stats);
   out.flush();
+  if (keys && text_printer != nullptr) {
+    // Never key material: counts only.
+    fmt::print(stderr, "decryption: {} of {} TLS connections decrypted; {} of {} key log entries unused\n",
+               text_printer->decrypted_connections(), text_printer->tls_connections(),
+               keys->key_log.unused_entries(), keys->key_log.decryption_entries());
+  }
   print_warnings(summary, capture_stats);
   try {
     exporter.close();

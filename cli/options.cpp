@@ -70,7 +70,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_flag("-A,--all-fields", o.all_fields, "Print every decoded field (lengths, raw keys, record versions)");
   app.add_flag("-N,--cert-details", o.cert_details, "Print certificate details (validity, key, SANs, usages, fingerprints)");
   app.add_flag("-j,--json", o.json, "Write JSON lines (one object per event; see docs/json.md) instead of text");
-  app.add_flag("-d,--data", o.show_data, "Show decrypted application data (escaped text)");
+  app.add_flag("-d,--data", o.show_data,
+               "Show decrypted application data (text as text, anything else as a hex + ASCII dump; "
+               "JSON: hex and a text preview)");
+  app.add_flag("-X,--hex-data", o.hex_data, "Show decrypted application data as a hex + ASCII dump only (implies -d)");
   app.add_option("-l,--keylog", o.keylogs,
                  "Decrypt with this SSLKEYLOGFILE key log (repeatable; re-read as it grows in live capture)")
       ->option_text("FILE");

@@ -24,6 +24,7 @@ struct Options {
   bool cert_details = false;     // -N: certificate details
   bool json = false;             // -j: JSON lines
   bool show_data = false;        // -d: decrypted application data
+  bool hex_data = false;         // -X: decrypted application data as a hex dump only (implies -d)
   std::vector<std::string> keylogs;    // -l
   std::vector<std::string> rsa_keys;   // -k [IP:PORT:]FILE
   std::string password;                // -p

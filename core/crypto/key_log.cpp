@@ -518,7 +518,28 @@ std::optional<std::vector<uint8_t>> KeyLog::lookup(const Key& key) const {
   auto it = secrets_.find(key);
   if (it == secrets_.end()) return std::nullopt;
   const Secret& s = it->second;
+  s.used = true;
   return std::vector<uint8_t>(s.bytes.begin(), s.bytes.begin() + s.size);
+}
+
+namespace {
+bool used_for_decryption(SecretLabel label) {
+  return label != SecretLabel::exporter_secret && label != SecretLabel::early_exporter_secret;
+}
+}  // namespace
+
+size_t KeyLog::decryption_entries() const {
+  size_t n = 0;
+  for (size_t i = 0; i < kSecretLabelCount; ++i)
+    if (used_for_decryption(static_cast<SecretLabel>(i))) n += counts_[i];
+  return n;
+}
+
+size_t KeyLog::unused_entries() const {
+  size_t n = 0;
+  for (const auto& [key, secret] : secrets_)
+    if (!secret.used && used_for_decryption(key.label)) ++n;
+  return n;
 }
 
 std::optional<std::vector<uint8_t>> KeyLog::find(SecretLabel label, Bytes client_random) const {

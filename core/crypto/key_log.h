@@ -111,6 +111,13 @@ class KeyLog {
   size_t count(SecretLabel label) const { return counts_[static_cast<size_t>(label)]; }
   // Well-formed lines whose label tlslens does not use (skipped without a problem).
   size_t unknown_labels() const { return unknown_labels_; }
+  // Secrets decryption can use: all but EXPORTER_SECRET and EARLY_EXPORTER_SECRET, which
+  // tlslens holds but never needs.
+  size_t decryption_entries() const;
+  // Of decryption_entries(), those never looked up by find() (or master_secret(),
+  // rsa_premaster()): secrets for connections the capture does not hold. A secret replaced
+  // by a different one counts as not yet looked up. Walks the secrets; meant for the end.
+  size_t unused_entries() const;
 
   // The secret logged for `label` and `client_random` (32 bytes; any other length finds
   // nothing). For SecretLabel::rsa the key is the first 8 bytes of the encrypted premaster
@@ -135,6 +142,8 @@ class KeyLog {
     uint8_t size = 0;
     uint32_t source = 0;  // index into sources_, and the line that gave it
     uint32_t line = 0;
+    // Set by lookup(): the secret was asked for (KeyLog is single-threaded, see above).
+    mutable bool used = false;
     Secret() = default;
     Secret(const Secret&) = default;
     Secret& operator=(const Secret&) = default;

@@ -1,5 +1,6 @@
 #include "core/output/json_printer.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iterator>
 
@@ -191,8 +192,13 @@ void JsonPrinter::tls_record(const Connection& conn, const tls::RecordEvent& rec
     }
   }
   if (options_.show_data && record.decrypted && record.inner_content_type == tls::content_type::application_data) {
-    json_.member("data", std::string_view(reinterpret_cast<const char*>(record.plaintext.data()),
-                                          record.plaintext.size()));
+    // The bytes as hex (exact), and the start as text for a reader (lossy: invalid UTF-8
+    // becomes U+FFFD, controls are escaped). A preview may end inside a UTF-8 sequence.
+    constexpr size_t kPreviewBytes = 256;
+    json_.key("data_hex");
+    json_.hex(record.plaintext);
+    json_.member("data_preview", std::string_view(reinterpret_cast<const char*>(record.plaintext.data()),
+                                                  std::min(record.plaintext.size(), kPreviewBytes)));
   }
   end_line();
 }
@@ -305,6 +311,11 @@ void JsonPrinter::tls_note(const Connection& conn, const tls::NoteEvent& note) {
 }
 
 void JsonPrinter::tls_summary(const Connection& conn, const tls::SessionSummary& summary) {
+  if (summary.outcome != tls::HandshakeOutcome::not_tls) {
+    ++tls_connections_;
+    if (summary.decryption_attempted && summary.decrypted_records[0] + summary.decrypted_records[1] > 0)
+      ++decrypted_connections_;
+  }
   begin_line("summary");
   json_.member_uint("connection", conn.id);
   write_time(conn.last_seen);
@@ -451,6 +462,16 @@ void JsonPrinter::finished(const AnalysisSummary& s) {
   json_.member_uint("ip_fragments", s.ip_fragments);
   json_.member_uint("ip_reassembled", s.ip_reassembled);
   json_.member_uint("ip_fragments_dropped", s.ip_fragments_dropped);
+  if (options_.key_log_usage) {
+    const KeyLogUsage usage = options_.key_log_usage();
+    json_.key("decryption");
+    json_.begin_object();
+    json_.member_uint("tls_connections", tls_connections_);
+    json_.member_uint("decrypted_connections", decrypted_connections_);
+    json_.member_uint("key_log_entries", usage.entries);
+    json_.member_uint("unused_key_log_entries", usage.unused);
+    json_.end_object();
+  }
   end_line();
 }
 

@@ -8,6 +8,8 @@
 // (invalid UTF-8 becomes U+FFFD).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -18,9 +20,19 @@
 
 namespace tlslens {
 
+// How much of the key log a run used, for capture_end's "decryption" member.
+struct KeyLogUsage {
+  size_t entries = 0;  // secrets decryption can use (KeyLog::decryption_entries)
+  size_t unused = 0;   // of them, never looked up (KeyLog::unused_entries)
+};
+
 struct JsonOptions {
   bool hex = false;        // -x: records carry "fragment_hex" (and "plaintext_hex"), messages "message_hex"
-  bool show_data = false;  // -d: decrypted application data records carry "data" (text, escaped)
+  bool show_data = false;  // -d: decrypted application data records carry "data_hex" and "data_preview"
+  bool hex_data = false;   // -X: the same (JSON always carries both); accepted for symmetry with text
+  // Set when the run has key material: capture_end then carries "decryption", with the
+  // key log's usage as this returns it at the end.
+  std::function<KeyLogUsage()> key_log_usage{};
 };
 
 class JsonPrinter final : public EventSink {
@@ -36,6 +48,10 @@ class JsonPrinter final : public EventSink {
   void tls_note(const Connection& conn, const tls::NoteEvent& note) override;
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
   void finished(const AnalysisSummary& summary) override;
+
+  // As TextPrinter's: TLS connections summarised, and those with a record decrypted.
+  uint64_t tls_connections() const { return tls_connections_; }
+  uint64_t decrypted_connections() const { return decrypted_connections_; }
 
  private:
   // Starts a line: {"schema":1,"event":<event>
@@ -54,6 +70,8 @@ class JsonPrinter final : public EventSink {
   fmt::memory_buffer line_;  // one line at a time, reused
   JsonWriter json_;
   std::vector<const tls::Field*> certificates_;  // reused by write_certificates
+  uint64_t tls_connections_ = 0;
+  uint64_t decrypted_connections_ = 0;
 };
 
 }  // namespace tlslens

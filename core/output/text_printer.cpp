@@ -62,10 +62,36 @@ void append_printable(fmt::memory_buffer& out, std::string_view text) {
   }
 }
 
-// Decrypted application data (-d): escaped text, one line per line of the data, indented.
-void append_data_lines(fmt::memory_buffer& out, Bytes data) {
-  constexpr size_t kMaxShown = 64 * 1024;  // a huge download is summarised, not flooded
-  std::string_view text(reinterpret_cast<const char*>(data.data()), std::min(data.size(), kMaxShown));
+// Whether decrypted data reads as text: well-formed UTF-8 of printable characters, tabs and
+// line ends only (no other C0/C1 controls, no DEL).
+bool is_text(Bytes data) {
+  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const uint8_t c = static_cast<uint8_t>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    const Utf8Sequence seq = scan_utf8(text, i);
+    if (!seq.valid || seq.code_point < 0xA0) return false;
+    i += seq.length;
+  }
+  return true;
+}
+
+// Decrypted application data (-d): text as escaped text lines ("    | "), anything else as a
+// hex + ASCII dump; with -X (`hex_only`) always the dump. A huge record is cut, not flooded.
+void append_data(fmt::memory_buffer& out, Bytes data, bool hex_only) {
+  constexpr size_t kMaxShown = 64 * 1024;
+  const Bytes shown = data.first(std::min(data.size(), kMaxShown));
+  if (hex_only || !is_text(shown)) {
+    append_hex_dump(out, shown, kDumpIndent);
+    if (data.size() > kMaxShown) append(out, "    ... {} more bytes\n", data.size() - kMaxShown);
+    return;
+  }
+  std::string_view text(reinterpret_cast<const char*>(shown.data()), shown.size());
   while (!text.empty()) {
     size_t eol = text.find('\n');
     std::string_view line = text.substr(0, eol);
@@ -76,7 +102,7 @@ void append_data_lines(fmt::memory_buffer& out, Bytes data) {
     if (eol == std::string_view::npos) break;
     text.remove_prefix(eol + 1);
   }
-  if (data.size() > kMaxShown) fmt::format_to(std::back_inserter(out), "    | ... {} more bytes\n", data.size() - kMaxShown);
+  if (data.size() > kMaxShown) append(out, "    | ... {} more bytes\n", data.size() - kMaxShown);
 }
 
 // Field keys are snake_case; the text shows them as words.
@@ -320,7 +346,7 @@ void TextPrinter::tls_record(const Connection& conn, const tls::RecordEvent& rec
   }
   if (options_.show_data && record.decrypted && shown_type == tls::content_type::application_data &&
       !options_.quiet) {
-    append_data_lines(line_, record.plaintext);
+    append_data(line_, record.plaintext, options_.hex_data);
   }
   write_line_buffer();
   if (options_.hex) {
@@ -500,6 +526,9 @@ void TextPrinter::tls_summary(const Connection& /*conn*/, const tls::SessionSumm
   close_record();
   // The notes already said why a connection that is not TLS was left alone.
   if (summary.outcome == HandshakeOutcome::not_tls) return;
+  ++tls_connections_;
+  if (summary.decryption_attempted && summary.decrypted_records[0] + summary.decrypted_records[1] > 0)
+    ++decrypted_connections_;
   const tls::TlsFacts* facts = summary.facts;
   line_.clear();
 

@@ -45,7 +45,8 @@ struct TextOptions {
   bool hex = false;             // -x: a hex dump of each record (header and fragment)
   bool all_fields = false;      // -A: every field (Show::with_all), record versions and lengths
   bool cert_details = false;    // -N: certificate details (Show::with_cert_details)
-  bool show_data = false;       // -d: decrypted application data, as escaped text lines
+  bool show_data = false;       // -d: decrypted application data: text as escaped text lines, else a hex dump
+  bool hex_data = false;        // -X: with show_data, always the hex dump
 };
 
 // The name a message is shown by in text and JSON: "ClientHello", "HelloRetryRequest",
@@ -67,6 +68,11 @@ class TextPrinter final : public EventSink {
   void tls_note(const Connection& conn, const tls::NoteEvent& note) override;
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
   void finished(const AnalysisSummary& summary) override;
+
+  // TLS connections summarised so far (not those found not to be TLS), and of them those
+  // with at least one record decrypted: the decryption coverage line.
+  uint64_t tls_connections() const { return tls_connections_; }
+  uint64_t decrypted_connections() const { return decrypted_connections_; }
 
  private:
   // Ends the open record: the newline of a -q record line, then the -x dump.
@@ -91,6 +97,8 @@ class TextPrinter final : public EventSink {
   int quiet_names_appended_ = 0;       // -q: message names already on the open line
   bool dump_pending_ = false;          // -x: record_bytes_ awaits its dump
   std::vector<uint8_t> record_bytes_;  // -x: a copy of the open record (its spans die with the event)
+  uint64_t tls_connections_ = 0;
+  uint64_t decrypted_connections_ = 0;
 };
 
 }  // namespace tlslens

@@ -22,9 +22,9 @@ class Decrypted:
             if kind == "record":
                 if event.get("decrypt_error"):
                     self.failures[conn] = self.failures.get(conn, 0) + 1
-                if "data" in event:
+                if "data_hex" in event:
                     per_dir = self.data.setdefault(conn, {"C>S": "", "S>C": ""})
-                    per_dir[event["dir"]] += event["data"]
+                    per_dir[event["dir"]] += bytes.fromhex(event["data_hex"]).decode("latin-1")
             elif kind == "message" and event["content_type"]["code"] == 22:
                 self.messages.setdefault(conn, []).append(event["handshake_type"]["code"])
             elif kind == "message" and event["content_type"]["code"] == 21:

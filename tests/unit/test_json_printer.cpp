@@ -178,6 +178,76 @@ TEST(JsonPrinter, MalformedPacketAndCaptureEnd) {
     EXPECT_TRUE(lines[1].contains(key)) << key;
 }
 
+TEST(JsonPrinter, DecryptedDataIsHexWithATextPreview) {
+  const Connection conn = make_connection();
+  Records records;
+  std::vector<uint8_t> text = {'G', 'E', 'T', ' ', '/', '\r', '\n'};
+  std::vector<uint8_t> binary = {0x00, 0xff, 'a', 0x80};
+  std::vector<uint8_t> big(300, 'x');
+  tls::RecordEvent r1 = records.make(1, c2s, 1, tls::content_type::application_data, {1, 2, 3});
+  tls::RecordEvent r2 = records.make(2, s2c, 2, tls::content_type::application_data, {1, 2, 3});
+  tls::RecordEvent r3 = records.make(3, s2c, 3, tls::content_type::application_data, {1, 2, 3});
+  for (tls::RecordEvent* r : {&r1, &r2, &r3}) {
+    r->encrypted = true;
+    r->decrypted = true;
+    r->inner_content_type = tls::content_type::application_data;
+  }
+  r1.plaintext = text;
+  r2.plaintext = binary;
+  r3.plaintext = big;
+  const auto events = [&](JsonPrinter& p) {
+    p.tls_record(conn, r1);
+    p.tls_record(conn, r2);
+    p.tls_record(conn, r3);
+  };
+  std::vector<json> lines = print({}, events);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_FALSE(lines[0].contains("data_hex"));  // only with -d
+  EXPECT_FALSE(lines[0].contains("data"));
+  JsonOptions data;
+  data.show_data = true;
+  lines = print(data, events);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_FALSE(lines[0].contains("data"));
+  EXPECT_EQ(lines[0]["data_hex"], "474554202f0d0a");
+  EXPECT_EQ(lines[0]["data_preview"], "GET /\r\n");
+  EXPECT_EQ(lines[1]["data_hex"], "00ff6180");
+  EXPECT_EQ(lines[1]["data_preview"], std::string("\0\xEF\xBF\xBD" "a\xEF\xBF\xBD", 8));  // never raw bytes
+  std::string big_hex;
+  for (int i = 0; i < 300; ++i) big_hex += "78";
+  EXPECT_EQ(lines[2]["data_hex"], big_hex);  // all of it
+  EXPECT_EQ(lines[2]["data_preview"], std::string(256, 'x'));  // the first 256 bytes
+}
+
+TEST(JsonPrinter, CaptureEndCarriesDecryptionCoverageWithKeyMaterial) {
+  const Connection conn = make_connection();
+  tls::SessionSummary decrypted;
+  decrypted.outcome = tls::HandshakeOutcome::complete;
+  decrypted.decryption_attempted = true;
+  decrypted.decrypted_records[1] = 3;
+  tls::SessionSummary undecrypted;
+  undecrypted.outcome = tls::HandshakeOutcome::complete;
+  undecrypted.decryption_attempted = true;
+  tls::SessionSummary not_tls;
+  not_tls.outcome = tls::HandshakeOutcome::not_tls;
+  const auto events = [&](JsonPrinter& p) {
+    p.tls_summary(conn, decrypted);
+    p.tls_summary(conn, undecrypted);
+    p.tls_summary(conn, not_tls);
+    p.finished(AnalysisSummary{});
+  };
+  std::vector<json> lines = print({}, events);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_FALSE(lines[3].contains("decryption"));  // no key material
+  JsonOptions keys;
+  keys.key_log_usage = [] { return KeyLogUsage{10, 4}; };
+  lines = print(keys, events);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[3]["event"], "capture_end");
+  EXPECT_EQ(lines[3]["decryption"],
+            json::parse(R"({"tls_connections":2,"decrypted_connections":1,"key_log_entries":10,"unused_key_log_entries":4})"));
+}
+
 TEST(JsonPrinter, RecordsCarryTheirHeaderAndHexOnlyWithDashX) {
   const Connection conn = make_connection();
   Records records;

@@ -170,6 +170,34 @@ TEST(KeyLog, LookupsNeedTheRightKey) {
   EXPECT_FALSE(log.master_secret(like_prefix));
 }
 
+TEST(KeyLog, UnusedEntriesAreThoseNeverLookedUp) {
+  ByteVector a = pattern(32, 1);
+  ByteVector b = pattern(32, 2);
+  KeyLog log;
+  EXPECT_EQ(log.decryption_entries(), 0u);
+  EXPECT_EQ(log.unused_entries(), 0u);
+  log.add_text(line("CLIENT_RANDOM", a, pattern(48, 2)) + line("CLIENT_RANDOM", b, pattern(48, 3)) +
+                   line("SERVER_TRAFFIC_SECRET_0", a, pattern(32, 4)) + line("RSA", pattern(8, 3), pattern(48, 4)) +
+                   line("EXPORTER_SECRET", a, pattern(32, 5)),
+               "t");
+  // Exporter secrets are held but never needed to decrypt: not counted.
+  EXPECT_EQ(log.size(), 5u);
+  EXPECT_EQ(log.decryption_entries(), 4u);
+  EXPECT_EQ(log.unused_entries(), 4u);
+  EXPECT_TRUE(log.master_secret(a));
+  EXPECT_EQ(log.unused_entries(), 3u);
+  EXPECT_TRUE(log.master_secret(a));  // twice is still one entry
+  EXPECT_EQ(log.unused_entries(), 3u);
+  EXPECT_FALSE(log.master_secret(pattern(32, 9)));  // a miss uses nothing
+  EXPECT_FALSE(log.find(SecretLabel::client_traffic_secret_0, a));
+  EXPECT_EQ(log.unused_entries(), 3u);
+  EXPECT_TRUE(log.find(SecretLabel::server_traffic_secret_0, a));
+  EXPECT_TRUE(log.rsa_premaster(pattern(8, 3)));
+  EXPECT_EQ(log.unused_entries(), 1u);
+  EXPECT_TRUE(log.master_secret(b));
+  EXPECT_EQ(log.unused_entries(), 0u);
+}
+
 TEST(KeyLog, HexInEitherCase) {
   ByteVector random = pattern(32, 7);
   KeyLog log;

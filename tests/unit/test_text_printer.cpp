@@ -587,6 +587,73 @@ TEST(TextPrinter, TextFromTheWireCannotDriveTheTerminal) {
 
 // ---- summaries
 
+// -d: text as text lines, binary as a hex + ASCII dump; -X: always the dump.
+TEST(TextPrinter, DecryptedDataTextOrHexDump) {
+  const Connection conn = make_connection();
+  Records records;
+  std::vector<uint8_t> text = {'G', 'E', 'T', ' ', '/', '\r', '\n', 'H', 0xc3, 0xa9, '\t', '!'};
+  std::vector<uint8_t> binary = {0x00, 0x01, 'a', 'b'};
+  std::vector<uint8_t> escape = {'h', 'i', 0x1b, '[', '2', 'J'};  // a terminal control: not text
+  std::vector<uint8_t> bad_utf8 = {'h', 'i', 0xc3};
+  std::vector<tls::RecordEvent> rs;
+  for (const auto* bytes : {&text, &binary, &escape, &bad_utf8}) {
+    tls::RecordEvent r = records.make(rs.size() + 1, s2c, 1, tls::content_type::application_data, {1, 2});
+    r.encrypted = true;
+    r.decrypted = true;
+    r.inner_content_type = tls::content_type::application_data;
+    r.plaintext = *bytes;
+    rs.push_back(r);
+  }
+  const auto events = [&](TextPrinter& p) {
+    for (const auto& r : rs) p.tls_record(conn, r);
+  };
+  const auto dump = [](const std::vector<uint8_t>& bytes) {
+    fmt::memory_buffer out;
+    append_hex_dump(out, bytes, 4);
+    return fmt::to_string(out);
+  };
+  TextOptions data;
+  data.show_data = true;
+  const std::string shown = print(data, events);
+  // Text lines: CR LF ends a line; a tab is text but shown escaped, as every control is.
+  EXPECT_NE(shown.find("    | GET /\n    | H\xc3\xa9\\x09!\n"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(dump(binary)), std::string::npos) << shown;
+  EXPECT_NE(shown.find(dump(escape)), std::string::npos) << shown;
+  EXPECT_NE(shown.find(dump(bad_utf8)), std::string::npos) << shown;
+  EXPECT_EQ(shown.find('\x1b'), std::string::npos);
+  TextOptions hex_only = data;
+  hex_only.hex_data = true;
+  const std::string hex = print(hex_only, events);
+  EXPECT_NE(hex.find(dump(text)), std::string::npos) << hex;
+  EXPECT_EQ(hex.find("    | "), std::string::npos) << hex;
+  EXPECT_EQ(print({}, events).find("0000 "), std::string::npos);  // nothing without -d
+}
+
+TEST(TextPrinter, CountsTlsAndDecryptedConnections) {
+  const Connection conn = make_connection();
+  tls::SessionSummary decrypted;
+  decrypted.outcome = tls::HandshakeOutcome::complete;
+  decrypted.decryption_attempted = true;
+  decrypted.decrypted_records[0] = 1;
+  tls::SessionSummary undecrypted;
+  undecrypted.outcome = tls::HandshakeOutcome::complete;
+  undecrypted.decryption_attempted = true;
+  tls::SessionSummary not_tls;
+  not_tls.outcome = tls::HandshakeOutcome::not_tls;
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  {
+    OutputStream out(file);
+    TextPrinter printer(out, {});
+    printer.tls_summary(conn, decrypted);
+    printer.tls_summary(conn, undecrypted);
+    printer.tls_summary(conn, not_tls);
+    EXPECT_EQ(printer.tls_connections(), 2u);
+    EXPECT_EQ(printer.decrypted_connections(), 1u);
+  }
+  std::fclose(file);
+}
+
 TEST(TextPrinter, SummaryOfACompletedHandshake) {
   const Connection conn = make_connection();
   tls::TlsFacts facts;
