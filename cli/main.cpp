@@ -1,6 +1,7 @@
 // tlslens: the command-line front end. It chooses a packet source and sinks; the pipeline
 // lives in core/.
 #include <csignal>
+#include <filesystem>
 
 #include <atomic>
 #include <cstdio>
@@ -18,7 +19,10 @@
 #include "core/crypto/key_material.h"
 #include "core/crypto/providers.h"
 #include "core/output/json_printer.h"
+#include "core/output/decrypted_stream_writer.h"
 #include "core/output/output_stream.h"
+#include "core/output/plaintext_pcap_writer.h"
+#include "core/output/tee_sink.h"
 #include "core/output/text_printer.h"
 #include "core/pipeline/analyzer.h"
 
@@ -133,8 +137,18 @@ bool load_key_material(const cli::Options& o, const std::vector<DecryptionSecret
                        std::shared_ptr<crypto::KeyMaterial>& out) {
   auto keys = std::make_shared<crypto::KeyMaterial>();
   crypto::load_crypto_providers();
+  const bool live = o.read_file.empty();
   for (const std::string& path : o.keylogs) {
     std::string error;
+    std::error_code ec;
+    if (live && !std::filesystem::exists(path, ec) && !ec) {
+      // Live capture: the browser or curl may create the key log only once it starts; the
+      // capture loop's refresh() reads it when it appears.
+      fmt::print(stderr, "tlslens: warning: key log '{}' does not exist yet; it will be read when it appears\n",
+                 path);
+      keys->key_log.watch_file(path);
+      continue;
+    }
     if (!keys->key_log.load_file(path, error)) {
       fmt::print(stderr, "tlslens: {}\n", error);
       return false;
@@ -164,7 +178,8 @@ bool load_key_material(const cli::Options& o, const std::vector<DecryptionSecret
     }
     keys->psks.push_back(std::move(psk));
   }
-  if (!keys->empty()) out = std::move(keys);
+  // Live capture follows its key logs as they grow: keep them even while they hold nothing yet.
+  if (!keys->empty() || (live && keys->key_log.followed_files() > 0)) out = std::move(keys);
   return true;
 }
 
@@ -272,6 +287,37 @@ int run(const cli::Options& o) {
     text_printer = text_owner.get();
     printer = std::move(text_owner);
   }
+  // The plaintext writers run beside the printer; without keys they would write nothing.
+  DecryptedStreamWriter* stream_writer = nullptr;
+  PlaintextPcapWriter* pcap_writer = nullptr;
+  if (!o.write_decrypted.empty() || !o.write_plaintext.empty()) {
+    if (!keys)
+      fmt::print(stderr,
+                 "tlslens: warning: --write-decrypted/-w need key material (-l, -k, --psk or embedded "
+                 "secrets); nothing will be decrypted\n");
+    auto tee = std::make_unique<TeeSink>();
+    tee->add(std::move(printer));
+    std::string error;
+    if (!o.write_decrypted.empty()) {
+      auto w = std::make_unique<DecryptedStreamWriter>();
+      if (!w->open(o.write_decrypted, error)) {
+        fmt::print(stderr, "tlslens: {}\n", error);
+        return kExitInputError;
+      }
+      stream_writer = w.get();
+      tee->add(std::move(w));
+    }
+    if (!o.write_plaintext.empty()) {
+      auto w = std::make_unique<PlaintextPcapWriter>();
+      if (!w->open(o.write_plaintext, error)) {
+        fmt::print(stderr, "tlslens: {}\n", error);
+        return kExitInputError;
+      }
+      pcap_writer = w.get();
+      tee->add(std::move(w));
+    }
+    printer = std::move(tee);
+  }
   AnalyzerOptions options = analyzer_options(o);
   options.keys = keys;
   Analyzer analyzer(options, *printer);
@@ -326,6 +372,14 @@ int run(const cli::Options& o) {
                keys->key_log.unused_entries(), keys->key_log.decryption_entries());
   }
   print_warnings(summary, capture_stats);
+  if (stream_writer != nullptr && !stream_writer->error().empty()) {
+    fmt::print(stderr, "tlslens: {}\n", stream_writer->error());
+    exit_code = kExitInputError;
+  }
+  if (pcap_writer != nullptr && !pcap_writer->close()) {
+    fmt::print(stderr, "tlslens: {}\n", pcap_writer->error());
+    exit_code = kExitInputError;
+  }
   try {
     exporter.close();
   } catch (const CaptureError& e) {

@@ -94,6 +94,14 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                  "not private keys")
       ->option_text("OUT.pcapng")
       ->needs(read);
+  app.add_option("--write-decrypted", o.write_decrypted,
+                 "Write the decrypted application data to DIR, one file per connection and direction "
+                 "(connN-CLIENT_PORT-SERVER_PORT-c2s.bin / -s2c.bin); needs key material")
+      ->option_text("DIR");
+  app.add_option("-w,--write-plaintext", o.write_plaintext,
+                 "Write the decrypted application data to FILE as a pcap of synthetic TCP with the real "
+                 "addresses and ports; needs key material")
+      ->option_text("FILE");
   app.add_flag("--stats", o.print_stats, "Print packet, connection and reassembly counts at the end");
   app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
       ->expected(0, -1);

@@ -18,6 +18,8 @@ struct Options {
   bool absolute_times = false;   // -e
   bool print_stats = false;      // --stats
   std::string export_dsb;        // --export-dsb: a pcapng copy with the key logs embedded
+  std::string write_decrypted;   // --write-decrypted DIR: decrypted data, one file per direction
+  std::string write_plaintext;   // -w: decrypted data as a pcap of synthetic TCP
   bool quiet = false;            // -q: one line per record
   bool hex = false;              // -x: hex dump of each record
   bool all_fields = false;       // -A: every decoded field

@@ -167,6 +167,7 @@ struct KeyLog::WatchedFile {
   std::string path;
   uint32_t source = 0;
   bool regular = true;  // false: a pipe or device, read once
+  bool pending = false;  // watch_file(): not read yet (did not exist when registered)
   uint64_t device = 0;  // identity at the last read, to notice a replaced file
   uint64_t inode = 0;
   uint64_t offset = 0;         // bytes consumed: complete lines and skipped over-long bytes
@@ -483,6 +484,23 @@ bool KeyLog::load_file(const std::string& path, std::string& error) {
   return true;
 }
 
+bool KeyLog::watch_file(const std::string& path) {
+  if (path.empty()) return false;
+  for (const WatchedFile& file : files_)
+    if (file.path == path) return false;
+  WatchedFile file;
+  file.path = path;
+  file.source = source_index(path);
+  file.regular = true;
+  file.pending = true;  // not read yet: refresh() reads it from the start once it exists
+  files_.push_back(std::move(file));
+  return true;
+}
+
+size_t KeyLog::followed_files() const {
+  return files_.size();
+}
+
 bool KeyLog::refresh() {
   changed_ = false;
   for (WatchedFile& file : files_) {
@@ -490,7 +508,8 @@ bool KeyLog::refresh() {
     if (::stat(file.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     uint64_t size = static_cast<uint64_t>(st.st_size);
     uint64_t read_position = file.offset + file.tail.size();
-    bool replaced = static_cast<uint64_t>(st.st_dev) != file.device || static_cast<uint64_t>(st.st_ino) != file.inode;
+    bool replaced = file.pending || static_cast<uint64_t>(st.st_dev) != file.device ||
+                    static_cast<uint64_t>(st.st_ino) != file.inode;
     if (!replaced && size == read_position) continue;  // the common case: nothing new
     if (replaced || size < read_position) {
       // Replaced or truncated: the old lines are gone; read the new content from the start
@@ -502,6 +521,7 @@ bool KeyLog::refresh() {
     }
     int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
+    file.pending = false;
     if (::lseek(fd, static_cast<off_t>(read_position), SEEK_SET) == static_cast<off_t>(read_position)) {
       read_file(file, fd, false);
     }

@@ -25,7 +25,8 @@
 //    without its line end may still be being written: it is used at once if it already parses
 //    (so a finished file that lacks the final newline loses nothing) and parsed again when its
 //    end arrives; it is reported only once complete. A file that shrinks or is replaced is read
-//    again from the start.
+//    again from the start. watch_file() follows a file that does not exist yet: refresh()
+//    reads it once it appears.
 //  - Lookups never allocate for the key: secrets live in a hash map keyed by (label, client
 //    random). Secrets are zeroed when dropped. Nothing here prints key material.
 //
@@ -97,6 +98,13 @@ class KeyLog {
   // the file cannot be read at all; malformed lines are problems(), not errors. A pipe or other
   // non-regular file (`-l <(...)`) is read to its end once and is not refreshed.
   bool load_file(const std::string& path, std::string& error);
+  // Remembers `path` for refresh() without reading it now: live capture with a key log that
+  // the browser or curl has not created yet. The first refresh() after the file appears reads
+  // it from the start, then it is followed like a loaded file. Returns false (and registers
+  // nothing) for an empty path or a path already loaded or watched.
+  bool watch_file(const std::string& path);
+  // Files refresh() follows (loaded regular files and watched paths).
+  size_t followed_files() const;
   // Reads what was appended to the loaded files since they were last read. Returns true if a
   // secret was added or changed. A file that has disappeared is skipped until it comes back.
   bool refresh();

@@ -242,7 +242,17 @@ std::vector<uint8_t> SessionDecryptor::find_master_secret(const TlsFacts& facts,
     note_missing(fmt::format("PSK suite: no pre-shared key (--psk) for identity '{}'", psk_identity_));
     return {};
   }
-  note_missing(fmt::format("no key log entry for client random {}...", hex_prefix(facts.client_random)));
+  if (!facts.client_hello_seen) {
+    note_missing("the ClientHello was not captured, so no key can be matched to this connection");
+    return {};
+  }
+  const bool ephemeral = suite.kx == KeyExchange::ECDHE_RSA || suite.kx == KeyExchange::ECDHE_ECDSA ||
+                         suite.kx == KeyExchange::DHE_RSA || suite.kx == KeyExchange::DHE_DSS ||
+                         suite.kx == KeyExchange::DHE_PSK || suite.kx == KeyExchange::ECDHE_PSK ||
+                         suite.kx == KeyExchange::DH_anon || suite.kx == KeyExchange::ECDH_anon;
+  note_missing(fmt::format("{}no key log entry for client random {}...",
+                           ephemeral ? "(EC)DHE key exchange needs a key log, and there is " : "",
+                           hex_prefix(facts.client_random)));
   return {};
 }
 

@@ -330,6 +330,16 @@ void TlsSession::finish(const SegmentInfo& at) {
       summary.undecryptable_records[i] = sides_[i]->protected_records - decryptor_->decrypted_records(dir);
     }
     summary.missing_keys = decryptor_->missing_keys_reason();
+    const uint64_t undecrypted = summary.undecryptable_records[0] + summary.undecryptable_records[1];
+    if (summary.missing_keys.empty() && undecrypted > 0) {
+      if (!facts_.client_hello_seen)
+        summary.missing_keys = "the handshake was not captured, so no key can be matched to this connection";
+      else if (decryptor_->failed_records(Direction::client_to_server) +
+                   decryptor_->failed_records(Direction::server_to_client) > 0)
+        summary.missing_keys = fmt::format("{} record(s) failed authentication (wrong key, or altered data)",
+                                           decryptor_->failed_records(Direction::client_to_server) +
+                                               decryptor_->failed_records(Direction::server_to_client));
+    }
   }
   sink_.tls_summary(conn_, summary);
 }

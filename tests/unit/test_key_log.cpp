@@ -521,6 +521,50 @@ TEST(KeyLog, RefreshStartsOverWhenTheFileShrinksOrIsReplaced) {
   EXPECT_EQ(log.master_secret(pattern(32, 5)), pattern(48, 5));
 }
 
+TEST(KeyLog, AWatchedFileIsReadOnceItAppearsThenFollowed) {
+  TempDir dir;
+  fs::path path = dir / "later.keys";
+  KeyLog log;
+  ASSERT_TRUE(log.watch_file(path.string()));
+  EXPECT_FALSE(log.watch_file(path.string()));  // already watched
+  EXPECT_FALSE(log.watch_file(""));
+  EXPECT_EQ(log.followed_files(), 1u);
+  EXPECT_FALSE(log.refresh());  // not there yet: no error, nothing read
+  EXPECT_TRUE(log.empty());
+
+  // Created empty (as a browser opens it before writing), then written.
+  write_file(path, "");
+  EXPECT_FALSE(log.refresh());
+  write_file(path, "# created by the client\n" + line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", pattern(32, 1), pattern(32, 1)),
+             true);
+  EXPECT_TRUE(log.refresh());
+  EXPECT_EQ(log.find(SecretLabel::client_handshake_traffic_secret, pattern(32, 1)), pattern(32, 1));
+  EXPECT_FALSE(log.refresh());
+
+  // Appended to: only the new lines are read, with line numbers carrying on.
+  write_file(path, line("CLIENT_TRAFFIC_SECRET_0", pattern(32, 1), pattern(32, 2)) + "bad line\n", true);
+  EXPECT_TRUE(log.refresh());
+  EXPECT_EQ(log.find(SecretLabel::client_traffic_secret_0, pattern(32, 1)), pattern(32, 2));
+  EXPECT_EQ(log.size(), 2u);
+  ASSERT_EQ(log.problems().size(), 1u);
+  EXPECT_EQ(log.problems()[0].source, path.string());
+  EXPECT_EQ(log.problems()[0].line, 4u);
+  EXPECT_FALSE(log.refresh());
+  expect_no_key_material(log);
+}
+
+TEST(KeyLog, AWatchedFileThatAlreadyExistsIsReadByTheFirstRefresh) {
+  TempDir dir;
+  fs::path path = dir / "exists.keys";
+  write_file(path, line("CLIENT_RANDOM", pattern(32, 7), pattern(48, 7)));
+  KeyLog log;
+  ASSERT_TRUE(log.watch_file(path.string()));
+  EXPECT_TRUE(log.empty());  // watch_file reads nothing itself
+  EXPECT_TRUE(log.refresh());
+  EXPECT_EQ(log.master_secret(pattern(32, 7)), pattern(48, 7));
+  EXPECT_FALSE(log.refresh());
+}
+
 TEST(KeyLog, LargeFilesAreReadAcrossChunks) {
   TempDir dir;
   fs::path path = dir / "big.keys";
