@@ -89,7 +89,10 @@ bool is_unsupported_error() {
   unsigned long e;
   while ((e = ERR_get_error()) != 0) {
     int reason = ERR_GET_REASON(e);
-    if (reason == ERR_R_UNSUPPORTED || (ERR_GET_LIB(e) == ERR_LIB_EVP && reason == EVP_R_UNSUPPORTED_ALGORITHM) ||
+    // A decoder's "unsupported" only says the bytes were not a key it knows: after a
+    // decryption with a wrong password that is what garbage looks like, not a missing cipher.
+    if ((reason == ERR_R_UNSUPPORTED && ERR_GET_LIB(e) != ERR_LIB_OSSL_DECODER) ||
+        (ERR_GET_LIB(e) == ERR_LIB_EVP && reason == EVP_R_UNSUPPORTED_ALGORITHM) ||
         (ERR_GET_LIB(e) == ERR_LIB_EVP && reason == EVP_R_UNSUPPORTED_CIPHER))
       return true;
   }

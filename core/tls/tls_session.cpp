@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <utility>
 
 #include "core/tls/handshake_decoders.h"
@@ -40,16 +41,25 @@ namespace {
 // Collects the messages a record completes, so they can be reported after the record.
 class MessageCollector final : public HandshakeAssembler::Handler {
  public:
-  explicit MessageCollector(std::vector<std::vector<uint8_t>>& copies, std::vector<Bytes>& views)
-      : copies_(copies), views_(views) {}
+  MessageCollector(Bytes content, std::vector<std::vector<uint8_t>>& copies, std::vector<Bytes>& views)
+      : content_(content), copies_(copies), views_(views) {}
   void message(Bytes message) override {
-    // Messages assembled from several records live in the assembler's buffer only during
-    // this call: keep a copy. (The common case, a message inside one record, is a view.)
+    // A message inside this record's content stays valid while the record is handled: keep
+    // the view. One assembled from several records lives in the assembler's buffer only
+    // during this call: keep a copy.
+    std::less_equal<const uint8_t*> not_after;
+    const bool inside = !content_.empty() && not_after(content_.data(), message.data()) &&
+                        not_after(message.data() + message.size(), content_.data() + content_.size());
+    if (inside) {
+      views_.push_back(message);
+      return;
+    }
     copies_.emplace_back(message.begin(), message.end());
     views_.push_back(copies_.back());
   }
 
  private:
+  Bytes content_;
   std::vector<std::vector<uint8_t>>& copies_;
   std::vector<Bytes>& views_;
 };
@@ -164,9 +174,8 @@ void TlsSession::handle_record(Direction dir, const FramedRecord& record, const 
   if (event.decrypted) {
     ++side.protected_records;
     if (facts_.server_hello_seen) ++side.protected_after_server_hello;
-    // The plaintext buffer is reused by the next decryption: work from a copy of this view.
-    std::vector<uint8_t> content(plaintext_.begin(), plaintext_.end());
-    handle_content(dir, event, event.inner_content_type, content);
+    // Handling the content decrypts nothing more, so the reused buffer stays valid meanwhile.
+    handle_content(dir, event, event.inner_content_type, plaintext_);
     return;
   }
   if (record.sslv2) {
@@ -190,7 +199,7 @@ void TlsSession::handle_content(Direction dir, const RecordEvent& event, uint8_t
   if (type == content_type::handshake) {
     std::vector<std::vector<uint8_t>> copies;
     std::vector<Bytes> messages;
-    MessageCollector collector(copies, messages);
+    MessageCollector collector(content, copies, messages);
     side.handshakes.feed(content, collector);
     for (Bytes m : messages) handle_handshake(dir, event, m);
     return;
