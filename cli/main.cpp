@@ -320,6 +320,14 @@ int run(const cli::Options& o) {
   }
   AnalyzerOptions options = analyzer_options(o);
   options.keys = keys;
+  // Live: a record with no keys yet re-reads the key log at once (one stat() when it has not
+  // changed), so secrets a browser writes during the handshake are there for its next record.
+  if (live && keys) options.refresh_keys = [keys] { keys->key_log.refresh(); };
+  if (o.debug_keys) {
+    options.debug_keys = [](const Connection& conn, std::string_view line) {
+      fmt::print(stderr, "tlslens: keys: connection {}: {}\n", conn.id, line);
+    };
+  }
   Analyzer analyzer(options, *printer);
 
   if (live) {

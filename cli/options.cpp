@@ -85,6 +85,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       ->option_text("PASSWORD");
   app.add_option("--psk", o.psks, "Pre-shared key for TLS 1.2 PSK suites, as hex (repeatable)")
       ->option_text("[IDENTITY:]HEX");
+  app.add_flag("--debug-keys", o.debug_keys,
+               "Print every secret and key derived, per connection, to standard error (for debugging "
+               "decryption; nothing else ever prints key material)");
   app.add_flag("!--no-embedded-secrets", o.embedded_secrets,
                "Ignore the key logs embedded in pcapng files (Decryption Secrets Blocks)");
   app.add_option("--export-dsb", o.export_dsb,

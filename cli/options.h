@@ -31,6 +31,7 @@ struct Options {
   std::vector<std::string> rsa_keys;   // -k [IP:PORT:]FILE
   std::string password;                // -p
   std::vector<std::string> psks;       // --psk [IDENTITY:]HEX
+  bool debug_keys = false;             // --debug-keys: print derived secrets and keys to stderr
   bool embedded_secrets = true;        // pcapng Decryption Secrets Blocks (off: --no-embedded-secrets)
   int snaplen = 262144;          // -s
   int buffer_mib = 16;           // -B

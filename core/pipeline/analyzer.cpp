@@ -44,9 +44,11 @@ class ConnectionConsumer final : public StreamConsumer {
 
 class Analyzer::Connections final : public ConnectionObserver {
  public:
-  Connections(EventSink& sink, std::shared_ptr<const crypto::KeyMaterial> keys) : sink_(sink), keys_(std::move(keys)) {
+  Connections(EventSink& sink, const AnalyzerOptions& options) : sink_(sink), keys_(options.keys) {
     decryption_.keys = keys_.get();
     decryption_.sessions = &sessions_;
+    decryption_.refresh_keys = options.refresh_keys;
+    decryption_.debug_keys = options.debug_keys;
   }
 
   std::unique_ptr<StreamConsumer> on_connection_start(const Connection& conn) override {
@@ -82,7 +84,7 @@ class Analyzer::Connections final : public ConnectionObserver {
 Analyzer::Analyzer(const AnalyzerOptions& options, EventSink& sink)
     : sink_(sink),
       decoder_(options.fragment_limits),
-      connections_(std::make_unique<Connections>(sink, options.keys)),
+      connections_(std::make_unique<Connections>(sink, options)),
       flows_(std::make_unique<FlowTable>(options.flow_limits, *connections_)) {}
 
 Analyzer::~Analyzer() = default;

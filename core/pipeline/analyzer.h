@@ -2,7 +2,9 @@
 // and report to an EventSink. Front ends feed it packets from a PacketSource.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "core/capture/packet.h"
 #include "core/crypto/key_material.h"
@@ -18,6 +20,12 @@ struct AnalyzerOptions {
   // Key material to decrypt with (null or empty: no decryption). Shared, so a live capture's
   // key log can be refreshed by the front end between packets.
   std::shared_ptr<const crypto::KeyMaterial> keys;
+  // Live capture: re-reads the key logs (they grow while we capture). Called, on the thread
+  // that calls process(), when a record has no keys yet; null for files.
+  std::function<void()> refresh_keys;
+  // --debug-keys: one line per derived secret or key, for the connection. Null: key material
+  // is never printed.
+  std::function<void(const Connection&, std::string_view)> debug_keys;
 };
 
 class Analyzer {

@@ -69,6 +69,11 @@ struct SessionDecryptor::Side {
   std::vector<uint8_t> application_secret;          // TLS 1.3: current generation (KeyUpdate)
   std::vector<uint8_t> fallback_secret;
   bool finished_seen = false;
+  bool awaiting_application_secret = false;  // TLS 1.3: Finished passed before the key log had the secret
+  bool tls13_keys_missing = false;           // TLS 1.3: no secret of this side at the ServerHello: retry later
+  size_t key_log_size_at_lookup = 0;
+  bool cipher_changed = false;   // TLS <= 1.2: this side's ChangeCipherSpec was seen
+  uint64_t unkeyed_records = 0;  // protected records that went by with no keys (late keys number from it)
   uint64_t lost_unknown = 0;  // a loss of unknown size happened: probe sequence numbers
   bool probe_after_failure = false;
   uint64_t decrypted = 0;
@@ -91,6 +96,22 @@ uint64_t SessionDecryptor::failed_records(Direction dir) const { return sides_[i
 
 void SessionDecryptor::note_missing(std::string reason) {
   if (missing_reason_.empty()) missing_reason_ = std::move(reason);
+}
+
+void SessionDecryptor::debug_secret(std::string_view what, Bytes secret) {
+  if (!context_.debug_keys) return;
+  std::string line;
+  line.reserve(what.size() + 1 + 2 * secret.size());
+  line.append(what);
+  line += ' ';
+  for (uint8_t b : secret) line += fmt::format("{:02x}", b);
+  context_.debug_keys(conn_, line);
+}
+
+bool SessionDecryptor::key_log_grew(size_t size_at_lookup) {
+  if (context_.keys == nullptr) return false;
+  if (context_.refresh_keys) context_.refresh_keys();
+  return context_.keys->key_log.size() != size_at_lookup;
 }
 
 void SessionDecryptor::on_handshake_message(Direction dir, uint8_t type, Bytes message, const Field& tree,
@@ -130,6 +151,12 @@ void SessionDecryptor::on_handshake_message(Direction dir, uint8_t type, Bytes m
       if (!secret.empty()) {
         side.active = tls13_cipher(tls13_suite_, secret);
         side.fallback.reset();
+      } else if (side.active) {
+        // The handshake keys end here; the application secret may still be on its way to
+        // the key log (a client logs its own only after sending Finished).
+        side.active.reset();
+        side.fallback.reset();
+        side.awaiting_application_secret = true;
       }
     } else if (type == handshake_type::key_update && !side.application_secret.empty()) {
       const CipherSuiteInfo* suite = cipher_suite_info(tls13_suite_);
@@ -156,11 +183,18 @@ void SessionDecryptor::on_handshake_message(Direction dir, uint8_t type, Bytes m
             Bytes rest = premaster.rest();
             encrypted_premaster_.assign(rest.begin(), rest.end());
           }
-        } else if (suite != nullptr && suite->kx == KeyExchange::PSK) {
+        } else if (suite != nullptr && (suite->kx == KeyExchange::PSK || suite->kx == KeyExchange::RSA_PSK ||
+                                         suite->kx == KeyExchange::DHE_PSK || suite->kx == KeyExchange::ECDHE_PSK)) {
           Reader identity;
           if (body.prefixed16(identity)) {
             Bytes id = identity.rest();
             psk_identity_.assign(id.begin(), id.end());
+            // RSA_PSK (RFC 4279 s.4): then the RSA-encrypted 48-byte premaster, length-prefixed.
+            Reader premaster;
+            if (suite->kx == KeyExchange::RSA_PSK && body.prefixed16(premaster)) {
+              Bytes rest = premaster.rest();
+              encrypted_premaster_.assign(rest.begin(), rest.end());
+            }
           }
         }
         transcript_closed_ = true;
@@ -191,12 +225,32 @@ void SessionDecryptor::on_change_cipher_spec(Direction dir, const TlsFacts& fact
   Side& side = *sides_[index_of(dir)];
   side.active = std::move(side.pending);
   side.pending.reset();
+  side.cipher_changed = true;
+  side.unkeyed_records = 0;
+}
+
+void SessionDecryptor::late_tls12_lookup(const TlsFacts& facts) {
+  derive_tls12(facts);
+  if (tls12_keys_missing_) return;
+  missing_reason_.clear();
+  // Both directions may already have changed cipher: their records so far went by unkeyed.
+  for (auto& side_ptr : sides_) {
+    Side& side = *side_ptr;
+    if (!side.cipher_changed || !side.pending) continue;
+    side.active = std::move(side.pending);
+    side.pending.reset();
+    for (uint64_t i = 0; i < side.unkeyed_records; ++i) side.active->skip_record();
+    if (side.active->suite().aead) side.lost_unknown = 1;
+  }
 }
 
 std::vector<uint8_t> SessionDecryptor::find_master_secret(const TlsFacts& facts, const CipherSuiteInfo& suite,
                                                           uint16_t version) {
   const crypto::KeyMaterial& keys = *context_.keys;
-  if (auto m = keys.key_log.master_secret(facts.client_random)) return *m;
+  if (auto m = keys.key_log.master_secret(facts.client_random)) {
+    master_source_ = "key log CLIENT_RANDOM";
+    return *m;
+  }
 
   // Only an abbreviated handshake (no ClientKeyExchange) reuses a session's master secret; a
   // full handshake after an offered ticket or session ID makes a new one.
@@ -204,9 +258,15 @@ std::vector<uint8_t> SessionDecryptor::find_master_secret(const TlsFacts& facts,
   const bool resumed_by_id = !facts.server_session_id.empty() && facts.server_session_id == facts.client_session_id;
   if (context_.sessions != nullptr && abbreviated && (resumed_by_id || !offered_ticket_.empty())) {
     if (!offered_ticket_.empty())
-      if (auto m = context_.sessions->find_ticket(offered_ticket_)) return *m;
+      if (auto m = context_.sessions->find_ticket(offered_ticket_)) {
+        master_source_ = "session resumed by ticket";
+        return *m;
+      }
     if (resumed_by_id)
-      if (auto m = context_.sessions->find_session_id(facts.server_session_id)) return *m;
+      if (auto m = context_.sessions->find_session_id(facts.server_session_id)) {
+        master_source_ = "session resumed by session ID";
+        return *m;
+      }
   }
 
   crypto::PrfHash prf = crypto::prf_hash_for(version, suite);
@@ -215,8 +275,25 @@ std::vector<uint8_t> SessionDecryptor::find_master_secret(const TlsFacts& facts,
     return crypto::master_secret(version, prf, premaster, facts.client_random, facts.server_random);
   };
 
+  const bool rsa_psk = suite.kx == KeyExchange::RSA_PSK;
+  const crypto::PresharedKey* psk_for_rsa = nullptr;
+  if (rsa_psk) {
+    for (const crypto::PresharedKey& psk : keys.psks)
+      if (psk.matches(psk_identity_)) {
+        psk_for_rsa = &psk;
+        break;
+      }
+    if (psk_for_rsa == nullptr) {
+      note_missing(fmt::format("RSA_PSK suite: no pre-shared key (--psk) for identity '{}'", psk_identity_));
+      return {};
+    }
+  }
   if (!encrypted_premaster_.empty()) {
-    if (auto premaster = keys.key_log.rsa_premaster(encrypted_premaster_)) return master_from(*premaster);
+    if (!rsa_psk)
+      if (auto premaster = keys.key_log.rsa_premaster(encrypted_premaster_)) {
+        master_source_ = "key log RSA line";
+        return master_from(*premaster);
+      }
     X509* leaf = nullptr;
     if (!facts.server_chain.empty()) {
       const unsigned char* p = facts.server_chain[0].data();
@@ -225,18 +302,29 @@ std::vector<uint8_t> SessionDecryptor::find_master_secret(const TlsFacts& facts,
     EVP_PKEY* key = keys.rsa_keys.find(conn_.server, leaf);
     X509_free(leaf);
     if (key != nullptr) {
-      if (auto premaster = crypto::RsaKeyStore::decrypt_premaster(key, encrypted_premaster_))
+      if (auto premaster = crypto::RsaKeyStore::decrypt_premaster(key, encrypted_premaster_)) {
+        master_source_ = rsa_psk ? "RSA key and pre-shared key" : "RSA key";
+        if (rsa_psk) {
+          std::vector<uint8_t> combined = crypto::psk_premaster(psk_for_rsa->key, *premaster);
+          std::vector<uint8_t> master = master_from(combined);
+          OPENSSL_cleanse(combined.data(), combined.size());
+          return master;
+        }
         return master_from(*premaster);
+      }
       note_missing("the RSA key does not decrypt this connection's premaster secret (wrong key?)");
       return {};
     }
-    note_missing(keys.rsa_keys.size() ? "no RSA key matches this server" : "static RSA: no RSA key (-k) and no key log line");
+    note_missing(keys.rsa_keys.size() ? "no RSA key matches this server"
+                                      : rsa_psk ? "RSA_PSK: no RSA key (-k) and no key log line"
+                                                : "static RSA: no RSA key (-k) and no key log line");
     return {};
   }
   if (suite.kx == KeyExchange::PSK) {
     for (const crypto::PresharedKey& psk : keys.psks) {
-      if (!psk.identity.empty() && psk.identity != psk_identity_) continue;
+      if (!psk.matches(psk_identity_)) continue;
       std::vector<uint8_t> zeros(psk.key.size(), 0);
+      master_source_ = "pre-shared key";
       return master_from(crypto::psk_premaster(psk.key, zeros));
     }
     note_missing(fmt::format("PSK suite: no pre-shared key (--psk) for identity '{}'", psk_identity_));
@@ -258,6 +346,7 @@ std::vector<uint8_t> SessionDecryptor::find_master_secret(const TlsFacts& facts,
 
 void SessionDecryptor::derive_tls12(const TlsFacts& facts) {
   derived_ = true;
+  tls12_keys_missing_ = false;
   if (context_.keys == nullptr) return;
   const CipherSuiteInfo* suite = cipher_suite_info(facts.cipher_suite);
   if (suite == nullptr) {
@@ -266,9 +355,15 @@ void SessionDecryptor::derive_tls12(const TlsFacts& facts) {
   }
   uint16_t version = facts.negotiated_version;
   std::vector<uint8_t> master = find_master_secret(facts, *suite, version);
-  if (master.empty()) return;
+  if (master.empty()) {
+    tls12_keys_missing_ = true;
+    key_log_size_at_lookup_ = context_.keys->key_log.size();
+    return;
+  }
   if (!master_secret_.empty()) OPENSSL_cleanse(master_secret_.data(), master_secret_.size());
   master_secret_ = master;
+  OPENSSL_cleanse(master.data(), master.size());
+  debug_secret(fmt::format("master_secret ({})", master_source_), master_secret_);
 
   crypto::PrfHash prf = crypto::prf_hash_for(version, *suite);
   size_t block_length = 2u * (suite->mac_key_length + suite->key_material_length + suite->iv_length);
@@ -284,6 +379,14 @@ void SessionDecryptor::derive_tls12(const TlsFacts& facts) {
     parts = crypto::export_keys(version, prf, parts, facts.client_random, facts.server_random, suite->key_length,
                                 suite->iv_length);
   OPENSSL_cleanse(block.data(), block.size());
+  if (context_.debug_keys) {
+    debug_secret("client_write_mac_key", parts.client_mac);
+    debug_secret("server_write_mac_key", parts.server_mac);
+    debug_secret("client_write_key", parts.client_key);
+    debug_secret("server_write_key", parts.server_key);
+    debug_secret("client_write_iv", parts.client_iv);
+    debug_secret("server_write_iv", parts.server_iv);
+  }
 
   const bool etm = facts.client_ext.encrypt_then_mac && facts.server_ext.encrypt_then_mac;
   std::string error;
@@ -326,12 +429,21 @@ void SessionDecryptor::start_tls13_handshake(const TlsFacts& facts) {
   auto server_hs = log.find(crypto::SecretLabel::server_handshake_traffic_secret, facts.client_random);
   auto client_ap = log.find(crypto::SecretLabel::client_traffic_secret_0, facts.client_random);
   auto server_ap = log.find(crypto::SecretLabel::server_traffic_secret_0, facts.client_random);
+  Side& client = *sides_[index_of(Direction::client_to_server)];
+  Side& server = *sides_[index_of(Direction::server_to_client)];
+  // A side with no secret yet looks again when the key log grows (live capture: the client
+  // writes them while the handshake runs, some after the records that use them went by).
+  for (Side* side : {&client, &server}) {
+    side->tls13_keys_missing = true;
+    side->key_log_size_at_lookup = log.size();
+  }
   if (!client_hs && !server_hs && !client_ap && !server_ap) {
     note_missing(fmt::format("no key log entry for client random {}...", hex_prefix(facts.client_random)));
     return;
   }
-  Side& client = *sides_[index_of(Direction::client_to_server)];
-  Side& server = *sides_[index_of(Direction::server_to_client)];
+  if (server_hs || server_ap) server.tls13_keys_missing = false;
+  if (client_hs || client_ap) client.tls13_keys_missing = false;
+  debug_tls13_secrets(client_hs, server_hs, client_ap, server_ap);
   if (server_hs) server.active = tls13_cipher(tls13_suite_, *server_hs);
   if (server_ap) server.application_secret = *server_ap;
   if (client_ap) client.application_secret = *client_ap;
@@ -345,6 +457,60 @@ void SessionDecryptor::start_tls13_handshake(const TlsFacts& facts) {
       client.active = std::move(cipher);
     }
   }
+}
+
+void SessionDecryptor::debug_tls13_secrets(const OptionalSecret& client_hs, const OptionalSecret& server_hs,
+                                           const OptionalSecret& client_ap, const OptionalSecret& server_ap) {
+  if (!context_.debug_keys) return;
+  if (client_hs) debug_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", *client_hs);
+  if (server_hs) debug_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", *server_hs);
+  if (client_ap) debug_secret("CLIENT_TRAFFIC_SECRET_0", *client_ap);
+  if (server_ap) debug_secret("SERVER_TRAFFIC_SECRET_0", *server_ap);
+}
+
+void SessionDecryptor::find_application_secret(Direction dir) {
+  Side& side = *sides_[index_of(dir)];
+  if (context_.keys == nullptr) return;
+  if (context_.refresh_keys) context_.refresh_keys();
+  const auto label = dir == Direction::client_to_server ? crypto::SecretLabel::client_traffic_secret_0
+                                                        : crypto::SecretLabel::server_traffic_secret_0;
+  auto secret = context_.keys->key_log.find(label, client_random_);
+  if (!secret) return;
+  side.awaiting_application_secret = false;
+  side.application_secret = *secret;
+  debug_secret(dir == Direction::client_to_server ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0", *secret);
+  side.active = tls13_cipher(tls13_suite_, *secret);
+  side.lost_unknown = 1;  // records may have gone by meanwhile
+}
+
+void SessionDecryptor::late_tls13_lookup(Direction dir) {
+  Side& side = *sides_[index_of(dir)];
+  const crypto::KeyLog& log = context_.keys->key_log;
+  side.key_log_size_at_lookup = log.size();
+  const bool client = dir == Direction::client_to_server;
+  using L = crypto::SecretLabel;
+  auto handshake = log.find(client ? L::client_handshake_traffic_secret : L::server_handshake_traffic_secret,
+                            client_random_);
+  auto application = log.find(client ? L::client_traffic_secret_0 : L::server_traffic_secret_0, client_random_);
+  if (!handshake && !application) return;
+  side.tls13_keys_missing = false;
+  missing_reason_.clear();
+  if (context_.debug_keys) {
+    if (handshake) debug_secret(client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET", *handshake);
+    if (application) debug_secret(client ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0", *application);
+  }
+  // Which stage the side has reached is unknown and some of its records went by unkeyed:
+  // the handshake keys are tried first, then the application keys, each probing sequence
+  // numbers (TLS 1.3 ciphers are all AEAD, so probing is exact).
+  if (application) side.application_secret = *application;
+  if (handshake && !side.finished_seen) {
+    side.active = tls13_cipher(tls13_suite_, *handshake);
+    if (application) side.fallback = tls13_cipher(tls13_suite_, *application);
+  } else if (application) {
+    side.active = tls13_cipher(tls13_suite_, *application);
+    side.finished_seen = true;
+  }
+  side.lost_unknown = 1;
 }
 
 bool SessionDecryptor::start_early_data(Side& side, const FramedRecord& record, std::vector<uint8_t>& plaintext,
@@ -374,9 +540,15 @@ bool SessionDecryptor::start_early_data(Side& side, const FramedRecord& record, 
   return false;
 }
 
-DecryptOutcome SessionDecryptor::decrypt(Direction dir, const FramedRecord& record, std::vector<uint8_t>& plaintext) {
+DecryptOutcome SessionDecryptor::decrypt(Direction dir, const FramedRecord& record, const TlsFacts& facts,
+                                         std::vector<uint8_t>& plaintext) {
   Side& side = *sides_[index_of(dir)];
   DecryptOutcome out;
+  if (side.awaiting_application_secret) find_application_secret(dir);
+  if (!side.active && !side.fallback) {
+    if (side.tls13_keys_missing && key_log_grew(side.key_log_size_at_lookup)) late_tls13_lookup(dir);
+    else if (tls12_keys_missing_ && key_log_grew(key_log_size_at_lookup_)) late_tls12_lookup(facts);
+  }
   if (dir == Direction::client_to_server && !side.active && !side.fallback && early_data_offered_ &&
       !early_data_tried_ && tls13_suite_ == 0) {
     if (start_early_data(side, record, plaintext, out)) {
@@ -385,7 +557,10 @@ DecryptOutcome SessionDecryptor::decrypt(Direction dir, const FramedRecord& reco
       return out;
     }
   }
-  if (!side.active && !side.fallback) return out;  // no_keys
+  if (!side.active && !side.fallback) {
+    ++side.unkeyed_records;
+    return out;  // no_keys
+  }
 
   // One try. A failed AEAD try is undone (the cipher counts it as a spent sequence number),
   // so other keys or numbers can be tried; CBC chains and RC4 streams cannot be undone.
@@ -420,12 +595,21 @@ DecryptOutcome SessionDecryptor::decrypt(Direction dir, const FramedRecord& reco
     // one on it is unknown, so the next record tries both.
     if (side.active->suite().aead) side.probe_after_failure = true;
   }
-  if (side.fallback && attempt(*side.fallback)) {
-    side.active = std::move(side.fallback);
-    side.fallback.reset();
-    out.kind = DecryptOutcome::Kind::decrypted;
-    ++side.decrypted;
-    return out;
+  if (side.fallback) {
+    // Late keys: the next stage may also have passed some records by.
+    const int tries = side.lost_unknown > 0 ? kMaxSequenceProbe : 1;
+    for (int i = 0; i < tries; ++i) {
+      side.fallback->set_sequence_number(static_cast<uint64_t>(i));
+      if (attempt(*side.fallback)) {
+        side.active = std::move(side.fallback);
+        side.fallback.reset();
+        side.lost_unknown = 0;
+        out.kind = DecryptOutcome::Kind::decrypted;
+        ++side.decrypted;
+        return out;
+      }
+    }
+    side.fallback->set_sequence_number(0);
   }
   out.kind = DecryptOutcome::Kind::failed;
   ++side.failed;

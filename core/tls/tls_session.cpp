@@ -70,7 +70,10 @@ TlsSession::TlsSession(const Connection& conn, EventSink& sink, const Decryption
     : conn_(conn), sink_(sink) {
   sides_[0] = std::make_unique<Side>(conn.handshake_seen);
   sides_[1] = std::make_unique<Side>(conn.handshake_seen);
-  if (decryption != nullptr && decryption->keys != nullptr && !decryption->keys->empty())
+  // A live capture following a key log that is still empty (or not yet written) decrypts
+  // once its secrets appear.
+  if (decryption != nullptr && decryption->keys != nullptr &&
+      (!decryption->keys->empty() || decryption->refresh_keys))
     decryptor_ = std::make_unique<SessionDecryptor>(*decryption, conn);
 }
 
@@ -154,7 +157,7 @@ void TlsSession::handle_record(Direction dir, const FramedRecord& record, const 
   event.encrypted = is_protected(dir, record);
   DecryptOutcome decrypted;
   if (event.encrypted && decryptor_) {
-    decrypted = decryptor_->decrypt(dir, record, plaintext_);
+    decrypted = decryptor_->decrypt(dir, record, facts_, plaintext_);
     if (decrypted.kind == DecryptOutcome::Kind::decrypted) {
       event.decrypted = true;
       event.plaintext = plaintext_;

@@ -82,8 +82,10 @@ f.check(str(ignored) not in out, f"the filter let port {ignored} through")
 f.check("#2" not in out, "only one connection should pass the filter")
 
 # Scenario 2: a key log that does not exist when the capture starts, written by the client
-# (python's ssl, keylog_filename) during the handshake, picked up by tlslens's refresh() on an
-# idle read timeout (200 ms) before the application data arrives.
+# (python's ssl, keylog_filename) during the handshake, which then sends its request at once.
+# The secrets are written after the ServerHello (and the server's encrypted handshake, in the
+# same flight) went by, so tlslens must look them up late: the client's Finished and
+# everything after it decrypt.
 import json  # noqa: E402
 
 keylog = os.path.join(tmp, "live.keys")
@@ -115,8 +117,6 @@ def tls13_exchange_with_keylog(port):
     response = b""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
         with client_ctx.wrap_socket(raw, server_hostname="localhost") as tls:
-            # Let tlslens's idle timeout re-read the key log before the application data comes.
-            time.sleep(0.5)
             tls.sendall(b"GET /live-keylog HTTP/1.0\r\n\r\n")
             while True:
                 chunk = tls.recv(1024)
@@ -162,10 +162,12 @@ for line in out.split("\n"):
     except ValueError as e:
         f.check(False, f"not a JSON line ({e}): {line[:200]!r}")
 # The key log written during the capture was read by refresh(): capture_end counts its
-# secrets (a TLS 1.3 client logs 4 that decryption uses).
-# Not asserted yet: that this connection's records are decrypted. The decryptor looks keys up
-# once, when the ServerHello is processed, which is before the client has written them (the
-# client writes its secrets as it processes the same ServerHello); late keys are not retried.
+# secrets (a TLS 1.3 client logs 4 that decryption uses), and the request and response were
+# decrypted with keys that appeared after the ServerHello.
+records = [e for e in events if isinstance(e, dict) and e.get("event") == "record"]
+previews = " ".join(str(e.get("data_preview", "")) for e in records)
+f.check("GET /live-keylog" in previews, f"the request was not decrypted with the late key log: {records!r}")
+f.check("live" in previews and "200 OK" in previews, f"the response was not decrypted: {previews!r}")
 ends = [e for e in events if isinstance(e, dict) and e.get("event") == "capture_end"]
 f.check(len(ends) == 1, f"expected one capture_end event, found {len(ends)}")
 usage = (ends[0].get("decryption") or {}) if ends else {}
