@@ -21,14 +21,7 @@ CLI_CERT="--cert certs/client-chain.pem --key certs/client.key"
 # ---------------------------------------------------------------------------------------------------------------
 # Inside the namespace:  make_captures.sh __inside OUT.pcap IFACE "TCPDUMP_EXTRA" SCENARIO [ARGS...]
 # ---------------------------------------------------------------------------------------------------------------
-wait_listen() {  # PORT: wait until something listens on TCP PORT (without sending any packet)
-  for _ in $(seq 100); do
-    if [ -n "$(ss -Hltn "sport = :$1")" ]; then return 0; fi
-    sleep 0.05
-  done
-  echo "nothing listens on port $1" >&2
-  return 1
-}
+. "$HERE/tools/netns.sh"      # wait_listen PORT; inside OUT IFACE EXTRA COMMAND... (shared with make_audit_captures.sh)
 
 # py PORT HOST "COMMON ARGS" "SERVER ARGS" "CLIENT ARGS": one tlspeer server and one tlspeer client run
 py() {
@@ -102,28 +95,6 @@ demo() {
     $PEER client --port 443 $CLI_CA --keylog "$KEYS" --conns 2 --resume --requests 2 --path /demo/psk.html
   }
   wait "$s1" "$s2" "$s3"
-}
-
-inside() {
-  local out=$1 iface=$2 extra=$3
-  shift 3
-  ip link set lo up mtu 1500
-  ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || true
-  local log
-  log=$(mktemp)
-  # shellcheck disable=SC2086
-  tcpdump -i "$iface" $extra --immediate-mode -B 65536 -Z root -U -s 0 -w "$out" tcp 2>"$log" &
-  local td=$!
-  for _ in $(seq 100); do grep -q "listening on" "$log" && break; sleep 0.05; done
-  sleep 0.2
-  local rc=0
-  "$@" || rc=$?
-  sleep 0.5
-  kill -INT "$td"
-  wait "$td" || true
-  grep -E "captured|dropped" "$log" | tr '\n' ' ' >&2; echo >&2
-  rm -f "$log"
-  return "$rc"
 }
 
 if [ "${1:-}" = "__inside" ]; then

@@ -12,6 +12,11 @@ The client sends --requests requests per connection, reads each response, then c
 
 --ossl KEY=VALUE (repeatable) sets OpenSSL's system_default SSL configuration through a generated OPENSSL_CONF,
 which is the only way python's ssl module can pick TLS 1.3 cipher suites (Ciphersuites=...) or groups (Groups=...).
+
+For the audit captures (make_audit_captures.sh): --min/--max 1.0 and 1.1 (with --ciphers '...:@SECLEVEL=0'),
+--no-sni, --dhparams (server: a finite-field DH group for DHE suites), --expect-fail (the handshake is meant to
+fail: the client reports the error and exits 0, the server goes on to its next connection), and a client that reads
+a response without Content-Length up to the end of the connection.
 """
 import argparse
 import os
@@ -26,8 +31,8 @@ def parse():
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--conns", type=int, default=1, help="connections to accept/make, one after the other")
-    p.add_argument("--min", dest="minv", choices=["1.2", "1.3"], default="1.2")
-    p.add_argument("--max", dest="maxv", choices=["1.2", "1.3"], default="1.3")
+    p.add_argument("--min", dest="minv", choices=["1.0", "1.1", "1.2", "1.3"], default="1.2")
+    p.add_argument("--max", dest="maxv", choices=["1.0", "1.1", "1.2", "1.3"], default="1.3")
     p.add_argument("--ciphers", help="OpenSSL cipher string for TLS <= 1.2")
     p.add_argument("--ossl", action="append", default=[], help="KEY=VALUE for OpenSSL's system_default section")
     p.add_argument("--options", type=lambda s: int(s, 0), default=0, help="extra SSL_OP_* bits to set")
@@ -39,13 +44,17 @@ def parse():
     p.add_argument("--key", help="private key PEM")
     p.add_argument("--ca", help="CA file: client verifies the server with it; server requires a client cert")
     p.add_argument("--pha", action="store_true", help="TLS 1.3 post-handshake client auth (both sides)")
+    p.add_argument("--expect-fail", action="store_true", help="the handshake is meant to fail (e.g. the client "
+                   "rejects the server's chain): report it and go on")
     # client
-    p.add_argument("--sni", default="localhost")
+    p.add_argument("--sni", default="localhost", help="server name (an IP address sends no SNI, as in python)")
+    p.add_argument("--no-sni", action="store_true", help="send no server_name extension (needs no --ca)")
     p.add_argument("--keylog")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--requests", type=int, default=1)
     p.add_argument("--path", default="/index.html")
     # server
+    p.add_argument("--dhparams", help="server: DH parameters PEM for DHE suites")
     p.add_argument("--body", type=int, default=8192)
     p.add_argument("--chunks", default="5000,1000,1000,1192", help="body write sizes (one TLS record each)")
     return p.parse_args()
@@ -63,7 +72,8 @@ if args.ossl:
 
 import ssl  # noqa: E402  (after OPENSSL_CONF is set)
 
-VERS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+VERS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1, "1.2": ssl.TLSVersion.TLSv1_2,
+        "1.3": ssl.TLSVersion.TLSv1_3}
 
 
 def body_bytes(n):
@@ -89,6 +99,8 @@ def context(server):
         ctx.options |= ssl.OP_NO_TICKET
     if server:
         ctx.load_cert_chain(args.cert, args.key)
+        if args.dhparams:
+            ctx.load_dh_params(args.dhparams)
         if args.num_tickets is not None:
             ctx.num_tickets = args.num_tickets
         if args.ca:
@@ -134,7 +146,15 @@ def serve():
     chunks = [int(c) for c in args.chunks.split(",") if c]
     for _ in range(args.conns):
         raw, _ = ls.accept()
-        with ctx.wrap_socket(raw, server_side=True) as s:
+        try:
+            s = ctx.wrap_socket(raw, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            if not args.expect_fail:
+                raise
+            print("server: handshake failed (expected): %s" % e, file=sys.stderr)
+            raw.close()
+            continue
+        with s:
             buf = b""
             first = True
             while True:
@@ -168,6 +188,36 @@ def serve():
                 pass
 
 
+def exchange(s):
+    """Send --requests requests on s and read each response."""
+    for r in range(args.requests):
+        path = args.path if args.requests == 1 else "%s?r=%d" % (args.path, r + 1)
+        s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: tlslens-test\r\nAccept: */*\r\n\r\n"
+                   % (path, args.sni)).encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            d = s.recv(65536)
+            if not d:
+                raise SystemExit("client: server closed early")
+            buf += d
+        hdr, _, rest = buf.partition(b"\r\n\r\n")
+        clens = [ln.split(b":")[1] for ln in hdr.split(b"\r\n") if ln.lower().startswith(b"content-length")]
+        clen = int(clens[0]) if clens else None
+        while clen is None:          # no Content-Length: the body ends with the connection
+            try:
+                d = s.recv(65536)
+            except (ssl.SSLEOFError, ConnectionResetError):
+                d = b""
+            if not d:
+                break
+            rest += d
+        while clen is not None and len(rest) < clen:
+            d = s.recv(65536)
+            if not d:
+                raise SystemExit("client: short body")
+            rest += d
+
+
 def client():
     ctx = context(False)
     fam = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -175,24 +225,21 @@ def client():
     for n in range(args.conns):
         raw = socket.socket(fam, socket.SOCK_STREAM)
         raw.connect((args.host, args.port))
-        with ctx.wrap_socket(raw, server_hostname=args.sni, session=sess if args.resume else None) as s:
-            for r in range(args.requests):
-                path = args.path if args.requests == 1 else "%s?r=%d" % (args.path, r + 1)
-                s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: tlslens-test\r\nAccept: */*\r\n\r\n"
-                           % (path, args.sni)).encode())
-                buf = b""
-                while b"\r\n\r\n" not in buf:
-                    d = s.recv(65536)
-                    if not d:
-                        raise SystemExit("client: server closed early")
-                    buf += d
-                hdr, _, rest = buf.partition(b"\r\n\r\n")
-                clen = int([ln.split(b":")[1] for ln in hdr.split(b"\r\n") if ln.lower().startswith(b"content-length")][0])
-                while len(rest) < clen:
-                    d = s.recv(65536)
-                    if not d:
-                        raise SystemExit("client: short body")
-                    rest += d
+        try:
+            s = ctx.wrap_socket(raw, server_hostname=None if args.no_sni else args.sni,
+                                session=sess if args.resume else None)
+            if args.expect_fail:      # TLS 1.3: a server that rejects our certificate tells us after our Finished
+                exchange(s)
+        except (ssl.SSLError, OSError) as e:
+            if not args.expect_fail:
+                raise
+            print("client: conn %d failed (expected): %s" % (n + 1, e), file=sys.stderr)
+            raw.close()
+            continue
+        if args.expect_fail:
+            raise SystemExit("client: the connection was meant to fail but succeeded")
+        with s:
+            exchange(s)
             print("client: conn %d %s %s resumed=%s alpn=%s" % (n + 1, s.version(), s.cipher()[0], s.session_reused,
                                                                   s.selected_alpn_protocol()), file=sys.stderr)
             sess = s.session
