@@ -1,6 +1,7 @@
 // tlslens: the command-line front end. It chooses a packet source and sinks; the pipeline
 // lives in core/.
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 
 #include <atomic>
@@ -18,6 +19,8 @@
 #include "core/capture/secrets_scan.h"
 #include "core/crypto/key_material.h"
 #include "core/crypto/providers.h"
+#include "core/audit/auditor.h"
+#include "core/output/audit_report.h"
 #include "core/output/json_printer.h"
 #include "core/output/decrypted_stream_writer.h"
 #include "core/output/output_stream.h"
@@ -32,6 +35,32 @@ using namespace tlslens;
 
 constexpr int kExitOk = 0;
 constexpr int kExitInputError = 2;
+constexpr int kExitFindings = 1;  // --fail-on: a finding reached the threshold
+
+// --now: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS[Z]" (UTC); empty: the system clock, the audit's
+// only use of it (to say whether a certificate is valid today).
+bool parse_now(const std::string& text, Timestamp& out) {
+  if (text.empty()) {
+    out = Timestamp::from_sec_nsec(static_cast<int64_t>(std::time(nullptr)), 0);
+    return true;
+  }
+  struct tm t {};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  char tail = 0;
+  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second,
+                            &tail);
+  if (!(n == 3 && text.size() == 10) && !(n == 6 && text.size() == 19) && !(n == 7 && tail == 'Z' && text.size() == 20))
+    return false;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return false;
+  t.tm_year = year - 1900;
+  t.tm_mon = month - 1;
+  t.tm_mday = day;
+  t.tm_hour = hour;
+  t.tm_min = minute;
+  t.tm_sec = second;
+  out = Timestamp::from_sec_nsec(static_cast<int64_t>(timegm(&t)), 0);
+  return true;
+}
 
 std::atomic<PacketSource*> g_live_source{nullptr};
 
@@ -263,7 +292,9 @@ int run(const cli::Options& o) {
   std::unique_ptr<EventSink> printer;
   // For the decryption coverage line (text) or capture_end's "decryption" (JSON).
   TextPrinter* text_printer = nullptr;
-  if (o.json) {
+  if (o.audit_report) {
+    printer = std::make_unique<AuditReport>(out, o.json);
+  } else if (o.json) {
     JsonOptions json;
     json.hex = o.hex;
     json.show_data = o.show_data || o.hex_data;
@@ -318,6 +349,27 @@ int run(const cli::Options& o) {
     }
     printer = std::move(tee);
   }
+  // The audit sits between the pipeline and the printers (it adds chain and finding events).
+  std::unique_ptr<audit::AuditingSink> auditor;
+  EventSink* sink = printer.get();
+  if (o.audit) {
+    audit::AuditOptions audit_options;
+    std::string error;
+    auto trust = audit::TrustStore::load(o.ca_file, o.ca_path, error);
+    if (!trust) {
+      fmt::print(stderr, "tlslens: {}\n", error);
+      return kExitInputError;
+    }
+    audit_options.trust = std::make_shared<const audit::TrustStore>(std::move(*trust));
+    audit_options.expect_host = o.expect_host;
+    audit_options.use_seen_intermediates = o.use_seen_intermediates;
+    if (!parse_now(o.now, audit_options.now)) {
+      fmt::print(stderr, "tlslens: --now {}: not a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n", o.now);
+      return kExitInputError;
+    }
+    auditor = std::make_unique<audit::AuditingSink>(std::move(audit_options), *printer);
+    sink = auditor.get();
+  }
   AnalyzerOptions options = analyzer_options(o);
   options.keys = keys;
   // Live: a record with no keys yet re-reads the key log at once (one stat() when it has not
@@ -328,7 +380,7 @@ int run(const cli::Options& o) {
       fmt::print(stderr, "tlslens: keys: connection {}: {}\n", conn.id, line);
     };
   }
-  Analyzer analyzer(options, *printer);
+  Analyzer analyzer(options, *sink);
 
   if (live) {
     g_live_source = source.get();
@@ -393,6 +445,12 @@ int run(const cli::Options& o) {
   } catch (const CaptureError& e) {
     fmt::print(stderr, "tlslens: {}\n", e.what());
     exit_code = kExitInputError;
+  }
+  if (auto threshold = audit::parse_severity(o.fail_on); threshold && auditor && auditor->worst() &&
+                                                          *auditor->worst() >= *threshold) {
+    fmt::print(stderr, "tlslens: audit: a {} finding reaches --fail-on {}\n", audit::to_string(*auditor->worst()),
+               audit::to_string(*threshold));
+    if (exit_code == kExitOk) exit_code = kExitFindings;
   }
   return exit_code;
 }

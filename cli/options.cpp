@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include "core/audit/finding.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -14,6 +16,9 @@ constexpr const char* kDescription =
     "Reads packets from a capture file (pcap, pcapng; also .gz/.zst/.lz4 compressed) or a live\n"
     "interface, reassembles TCP, frames and decodes every TLS record and handshake message\n"
     "(SSLv2-compatible hello, SSLv3, TLS 1.0-1.3) and prints them ssldump style, or as JSON lines.\n"
+    "With key material (-l, -k, --psk, or secrets embedded in pcapng) it decrypts. It audits what\n"
+    "it saw: certificate chains verified as of the capture time, the name against the SNI, weak\n"
+    "protocol choices; findings follow the message that showed them (see docs/audit.md).\n"
     "A BPF filter expression (as for tcpdump) may follow the options.\n";
 
 constexpr const char* kFooter =
@@ -105,6 +110,32 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                  "Write the decrypted application data to FILE as a pcap of synthetic TCP with the real "
                  "addresses and ports; needs key material")
       ->option_text("FILE");
+  // ---- audit
+  app.add_flag("!--no-audit", o.audit,
+               "Do not audit (no chain verification, no findings; the audit runs by default)");
+  app.add_flag("--audit", o.audit_report,
+               "Print only the audit report: one block per server (SNI, address) with its chains, "
+               "their verification and every finding (with -j: one server_audit object per server)");
+  app.add_option("--ca-file", o.ca_file, "Trust these roots (PEM) instead of the system's")->option_text("FILE");
+  app.add_option("--ca-path", o.ca_path, "Trust the roots in this directory (hashed, as c_rehash makes it)")
+      ->option_text("DIR");
+  app.add_option("--expect-host", o.expect_host,
+                 "Check server certificates against NAME instead of the SNI")
+      ->option_text("NAME");
+  app.add_flag("--use-seen-intermediates", o.use_seen_intermediates,
+               "Also complete chains with intermediates sent on other connections of the capture "
+               "(CHAIN_ONLY_WITH_SEEN_INTERMEDIATES says when that was needed)");
+  app.add_option("--fail-on", o.fail_on,
+                 "Exit with code 1 when a finding reaches SEVERITY (info, low, medium, high, critical)")
+      ->option_text("SEVERITY")
+      ->check([](const std::string& v) {
+        return audit::parse_severity(v) ? std::string() : "must be info, low, medium, high or critical";
+      });
+  app.add_option("--now", o.now,
+                 "What \"today\" means when the audit says whether a certificate is valid today "
+                 "(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ; default: the system clock). Verification "
+                 "itself always uses the capture time")
+      ->option_text("TIME");
   app.add_flag("--stats", o.print_stats, "Print packet, connection and reassembly counts at the end");
   app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
       ->expected(0, -1);
@@ -119,6 +150,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   for (size_t i = 0; i < filter_words.size(); ++i) {
     if (i) o.filter += ' ';
     o.filter += filter_words[i];
+  }
+  if (!o.audit && (o.audit_report || !o.fail_on.empty())) {
+    fmt::print(stderr, "tlslens: --audit and --fail-on need the audit: drop --no-audit\n");
+    exit_code = 2;
+    return std::nullopt;
   }
   if (!o.list_interfaces && o.read_file.empty() && o.interface.empty()) {
     fmt::print(stderr, "tlslens: nothing to read: give -r FILE or -i IFACE (see --help)\n");

@@ -31,6 +31,15 @@ struct Options {
   std::vector<std::string> rsa_keys;   // -k [IP:PORT:]FILE
   std::string password;                // -p
   std::vector<std::string> psks;       // --psk [IDENTITY:]HEX
+  // Audit
+  bool audit = true;                   // off: --no-audit
+  bool audit_report = false;           // --audit: the per-server report only
+  std::string ca_file;                 // --ca-file
+  std::string ca_path;                 // --ca-path
+  std::string expect_host;             // --expect-host
+  bool use_seen_intermediates = false;
+  std::string fail_on;                 // --fail-on SEVERITY
+  std::string now;                     // --now TIME ("today" for the audit)
   bool debug_keys = false;             // --debug-keys: print derived secrets and keys to stderr
   bool embedded_secrets = true;        // pcapng Decryption Secrets Blocks (off: --no-embedded-secrets)
   int snaplen = 262144;          // -s

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/audit/connection_audit.h"
 #include "core/tcp/flow_table.h"
 #include "core/tls/tls_events.h"
 
@@ -51,6 +52,12 @@ class EventSink {
                            const tls::MessageEvent& /*message*/) {}
   virtual void tls_note(const Connection& /*conn*/, const tls::NoteEvent& /*note*/) {}
   virtual void tls_summary(const Connection& /*conn*/, const tls::SessionSummary& /*summary*/) {}
+
+  // ---- Audit (core/audit/auditor.h), when it runs: a peer's certificate chain verified
+  // (right after its Certificate message), and each finding right after the event that
+  // showed it; the summary's `audit` then holds them all.
+  virtual void audit_chain(const Connection& /*conn*/, const audit::ChainEvent& /*chain*/) {}
+  virtual void audit_finding(const Connection& /*conn*/, const audit::FindingEvent& /*finding*/) {}
   virtual void finished(const AnalysisSummary& /*summary*/) {}
 };
 

@@ -1,5 +1,7 @@
 #include "core/output/json_printer.h"
 
+#include "core/output/audit_json.h"
+
 #include <algorithm>
 #include <ctime>
 #include <iterator>
@@ -438,6 +440,29 @@ void JsonPrinter::tls_summary(const Connection& conn, const tls::SessionSummary&
   json_.member_uint("client_certificates", f.client_chain.size());
   json_.member_bool("client_finished", f.finished_client);
   json_.member_bool("server_finished", f.finished_server);
+  write_audit_summary(json_, summary.audit);
+  end_line();
+}
+
+void JsonPrinter::audit_chain(const Connection& conn, const audit::ChainEvent& chain) {
+  begin_line("chain");
+  json_.member_uint("connection", conn.id);
+  write_time(chain.ts);
+  json_.member("dir", direction_name(chain.dir));
+  json_.member_uint("record", chain.record_number);
+  write_chain_members(json_, chain);
+  end_line();
+}
+
+void JsonPrinter::audit_finding(const Connection& conn, const audit::FindingEvent& finding) {
+  begin_line("finding");
+  json_.member_uint("connection", conn.id);
+  write_time(finding.ts.ns != 0 ? finding.ts : conn.last_seen);
+  json_.member("dir", direction_name(finding.dir));
+  json_.key("record");
+  if (finding.record_number != 0) json_.uint(finding.record_number);
+  else json_.null();
+  write_finding_members(json_, finding.finding);
   end_line();
 }
 

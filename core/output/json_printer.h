@@ -47,6 +47,8 @@ class JsonPrinter final : public EventSink {
   void tls_message(const Connection& conn, const tls::RecordEvent& record, const tls::MessageEvent& message) override;
   void tls_note(const Connection& conn, const tls::NoteEvent& note) override;
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
+  void audit_chain(const Connection& conn, const audit::ChainEvent& chain) override;
+  void audit_finding(const Connection& conn, const audit::FindingEvent& finding) override;
   void finished(const AnalysisSummary& summary) override;
 
   // As TextPrinter's: TLS connections summarised, and those with a record decrypted.

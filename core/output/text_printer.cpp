@@ -1,5 +1,7 @@
 #include "core/output/text_printer.h"
 
+#include "core/output/audit_text.h"
+
 #include <algorithm>
 #include <iterator>
 #include <string_view>
@@ -266,6 +268,10 @@ void TextPrinter::close_record() {
     out_.write("\n");
     quiet_line_open_ = false;
   }
+  if (audit_pending_.size() != 0) {
+    out_.write(std::string_view(audit_pending_.data(), audit_pending_.size()));
+    audit_pending_.clear();
+  }
   if (dump_pending_) {
     line_.clear();
     append_hex_dump(line_, record_bytes_, kDumpIndent);
@@ -365,6 +371,32 @@ void TextPrinter::tls_message(const Connection& /*conn*/, const tls::RecordEvent
     append_message(message);
   }
   write_line_buffer();
+}
+
+void TextPrinter::audit_chain(const Connection& /*conn*/, const audit::ChainEvent& chain) {
+  // With -q the record's line is still open (more message names may join it): the audit
+  // lines follow it once it ends.
+  fmt::memory_buffer& out = options_.quiet ? audit_pending_ : line_;
+  if (!options_.quiet) line_.clear();
+  append_chain_line(out, chain, kMessageIndent);
+  if (!options_.quiet) write_line_buffer();
+}
+
+void TextPrinter::audit_finding(const Connection& conn, const audit::FindingEvent& finding) {
+  if (finding.record_number == 0) {
+    // Judged at the connection's end: it goes with the summary.
+    close_record();
+    line_.clear();
+    append_line_prefix(conn, 0, finding.ts.ns != 0 ? finding.ts : conn.last_seen, finding.dir);
+    line_.append(std::string_view("audit\n"));
+    append_finding_lines(line_, finding.finding, !options_.quiet, kMessageIndent);
+    write_line_buffer();
+    return;
+  }
+  fmt::memory_buffer& out = options_.quiet ? audit_pending_ : line_;
+  if (!options_.quiet) line_.clear();
+  append_finding_lines(out, finding.finding, !options_.quiet, kMessageIndent);
+  if (!options_.quiet) write_line_buffer();
 }
 
 void TextPrinter::append_quiet_message(const tls::MessageEvent& message) {
@@ -614,12 +646,22 @@ void TextPrinter::tls_summary(const Connection& /*conn*/, const tls::SessionSumm
     }
     if (!facts->server_chain.empty()) {
       append_summary_label(line_, "server chain");
-      append(line_, "{} certificate{}\n", facts->server_chain.size(), facts->server_chain.size() == 1 ? "" : "s");
+      append(line_, "{} certificate{}", facts->server_chain.size(), facts->server_chain.size() == 1 ? "" : "s");
+      if (summary.audit != nullptr && summary.audit->server_chain)
+        append(line_, ", {}", chain_verdict(*summary.audit->server_chain));
+      line_.push_back('\n');
+      if (summary.audit != nullptr && summary.audit->server_chain && summary.audit->server_chain->hostname.checked) {
+        append_summary_label(line_, "server name");
+        append(line_, "{}\n", hostname_verdict(summary.audit->server_chain->hostname));
+      }
     }
     if (!facts->client_chain.empty()) {
       append_summary_label(line_, "client certificate");
-      append(line_, "sent ({} certificate{})\n", facts->client_chain.size(),
+      append(line_, "sent ({} certificate{})", facts->client_chain.size(),
              facts->client_chain.size() == 1 ? "" : "s");
+      if (summary.audit != nullptr && summary.audit->client_chain)
+        append(line_, ", {}", chain_verdict(*summary.audit->client_chain));
+      line_.push_back('\n');
     } else if (facts->client_certificate_empty) {
       append_summary_label(line_, "client certificate");
       line_.append(std::string_view("requested, none sent\n"));
@@ -650,6 +692,13 @@ void TextPrinter::tls_summary(const Connection& /*conn*/, const tls::SessionSumm
   append_summary_label(line_, "records");
   append(line_, "C>S {}, S>C {}; application data C>S {} bytes, S>C {} bytes\n", summary.records[c2s],
          summary.records[s2c], summary.application_data_bytes[c2s], summary.application_data_bytes[s2c]);
+  if (summary.audit != nullptr) {
+    append_summary_label(line_, "audit");
+    append(line_, "{}", findings_digest(*summary.audit));
+    if (facts != nullptr && facts->tls13() && !summary.audit->server_chain && !facts->finished_server)
+      line_.append(std::string_view("; the certificates are encrypted (TLS 1.3): give the key log to audit them"));
+    line_.push_back('\n');
+  }
   write_line_buffer();
 }
 

@@ -65,6 +65,8 @@ class TextPrinter final : public EventSink {
   void gap(const Connection& conn, Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override;
   void tls_record(const Connection& conn, const tls::RecordEvent& record) override;
   void tls_message(const Connection& conn, const tls::RecordEvent& record, const tls::MessageEvent& message) override;
+  void audit_chain(const Connection& conn, const audit::ChainEvent& chain) override;
+  void audit_finding(const Connection& conn, const audit::FindingEvent& finding) override;
   void tls_note(const Connection& conn, const tls::NoteEvent& note) override;
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
   void finished(const AnalysisSummary& summary) override;
@@ -96,6 +98,7 @@ class TextPrinter final : public EventSink {
   bool quiet_line_open_ = false;       // -q: the record line awaits its message names and newline
   int quiet_names_appended_ = 0;       // -q: message names already on the open line
   bool dump_pending_ = false;          // -x: record_bytes_ awaits its dump
+  fmt::memory_buffer audit_pending_;   // -q: audit lines wait for the record line's end
   std::vector<uint8_t> record_bytes_;  // -x: a copy of the open record (its spans die with the event)
   uint64_t tls_connections_ = 0;
   uint64_t decrypted_connections_ = 0;

@@ -11,6 +11,10 @@
 #include "core/tls/tls_facts.h"
 #include "core/util/reader.h"
 
+namespace tlslens::audit {
+struct ConnectionAudit;
+}
+
 namespace tlslens::tls {
 
 struct RecordEvent {
@@ -37,6 +41,7 @@ struct MessageEvent {
   Bytes bytes;                  // the whole message (handshake: header + body)
   const Field* fields = nullptr;  // the decoded tree (a group keyed by the message name)
   const DecodeProblem* problem = nullptr;  // set when the message was malformed
+  const TlsFacts* facts = nullptr;         // the connection's facts, this message included
 };
 
 enum class NoteKind : uint8_t {
@@ -86,6 +91,8 @@ struct SessionSummary {
   uint64_t decrypted_records[2] = {0, 0};
   uint64_t undecryptable_records[2] = {0, 0};  // failed authentication, or no keys for the connection
   std::string missing_keys;                     // why not, when nothing could be decrypted
+  // The audit of the connection (core/audit/auditor.h), when the audit runs.
+  const audit::ConnectionAudit* audit = nullptr;
 };
 
 }  // namespace tlslens::tls

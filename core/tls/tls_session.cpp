@@ -191,6 +191,7 @@ void TlsSession::handle_record(Direction dir, const FramedRecord& record, const 
     message.bytes = ctx.message;
     message.fields = &tree;
     message.problem = problem ? &*problem : nullptr;
+    message.facts = &facts_;
     sink_.tls_message(conn_, event, message);
     return;
   }
@@ -237,6 +238,7 @@ void TlsSession::handle_handshake(Direction dir, const RecordEvent& event, Bytes
   m.bytes = message;
   m.fields = &tree;
   m.problem = problem ? &*problem : nullptr;
+  m.facts = &facts_;
   sink_.tls_message(conn_, event, m);  // a problem travels with the message, not as a note
   if (type == handshake_type::finished) {
     if (dir == Direction::client_to_server) facts_.finished_client = true;
@@ -285,6 +287,7 @@ void TlsSession::handle_other_content(Direction dir, const RecordEvent& event, u
   m.bytes = content;
   m.fields = &tree;
   m.problem = problem ? &*problem : nullptr;
+  m.facts = &facts_;
   sink_.tls_message(conn_, event, m);
 }
 

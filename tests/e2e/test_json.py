@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
-EVENTS = {"connection_start", "connection_end", "gap", "malformed_packet", "record", "message", "note", "summary",
+EVENTS = {"connection_start", "connection_end", "gap", "malformed_packet", "record", "message", "note", "summary", "chain", "finding",
           "certificate", "capture_end"}
 HEX = re.compile(r"^[0-9a-f]*$")
 
@@ -43,7 +43,7 @@ for path in files:
             conn = event.get("connection")
             if kind == "connection_start":
                 open_connections.add(conn)
-            elif kind in ("record", "message", "note", "summary", "certificate", "gap"):
+            elif kind in ("record", "message", "note", "summary", "certificate", "gap", "chain", "finding"):
                 if conn not in open_connections:
                     f.check(False, f"{name} line {number}: {kind} for connection {conn} outside its lifetime")
             elif kind == "connection_end":
