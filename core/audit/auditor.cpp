@@ -21,6 +21,17 @@ constexpr size_t kMaxSeenIntermediates = 256;
 // Decrypted client records searched for an HTTP request (the first request says it all).
 constexpr int kMaxHostHeaderRecords = 4;
 
+// A finding placed at the record (and handshake message) that showed it.
+FindingEvent event_at(Finding finding, const tls::RecordEvent& record, uint8_t handshake_type = 0) {
+  FindingEvent event;
+  event.finding = std::move(finding);
+  event.record_number = record.number;
+  event.dir = record.dir;
+  event.ts = record.at.ts;
+  event.handshake_type = handshake_type;
+  return event;
+}
+
 Party sender_of(Direction dir) { return dir == Direction::client_to_server ? Party::client : Party::server; }
 
 KeyUse key_use_for(const tls::TlsFacts& facts) {
@@ -163,14 +174,10 @@ void AuditingSink::check_host_header(const Connection& conn, State& st, const tl
   std::string host_name = host_without_port(host);
   std::string sni = host_without_port(st.sni);
   if (host_name == sni) return;
-  FindingEvent event;
-  event.finding = Finding(Code::HOST_HEADER_MISMATCH, Party::client,
-                          "the HTTP request inside the tunnel asks for another host than the SNI named");
-  event.finding.with("sni", st.sni).with("host_header", host);
-  event.record_number = record.number;
-  event.dir = record.dir;
-  event.ts = record.at.ts;
-  emit(conn, st, std::move(event));
+  Finding finding(Code::HOST_HEADER_MISMATCH, Party::client,
+                  "the HTTP request inside the tunnel asks for another host than the SNI named");
+  finding.with("sni", st.sni).with("host_header", host);
+  emit(conn, st, event_at(std::move(finding), record));
 }
 
 void AuditingSink::tls_message(const Connection& conn, const tls::RecordEvent& record,
@@ -238,14 +245,13 @@ void AuditingSink::run_policy(const Connection& conn, State& st, const tls::TlsF
                               const tls::RecordEvent* at) {
   if (facts.server_hello_seen) st.policy_judged = true;
   for (Finding& f : check_policy(facts)) {
-    FindingEvent event;
-    event.finding = std::move(f);
     if (at != nullptr) {
-      event.record_number = at->number;
-      event.dir = at->dir;
-      event.ts = at->at.ts;
+      emit(conn, st, event_at(std::move(f), *at));
+    } else {
+      FindingEvent event;  // judged at the connection's end
+      event.finding = std::move(f);
+      emit(conn, st, std::move(event));
     }
-    emit(conn, st, std::move(event));
   }
 }
 
@@ -298,15 +304,7 @@ void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::
   event.audit = &*slot;
   event.chain = &chain;
   downstream_.audit_chain(conn, event);
-  for (const Finding& f : slot->findings) {
-    FindingEvent fe;
-    fe.finding = f;
-    fe.record_number = record.number;
-    fe.dir = record.dir;
-    fe.ts = record.at.ts;
-    fe.handshake_type = tls::handshake_type::certificate;
-    emit(conn, st, std::move(fe));
-  }
+  for (const Finding& f : slot->findings) emit(conn, st, event_at(f, record, tls::handshake_type::certificate));
 }
 
 void AuditingSink::on_server_key_exchange(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -319,13 +317,7 @@ void AuditingSink::on_server_key_exchange(const Connection& conn, State& st, con
   SignatureCheck check = verify_server_key_exchange(st.audit.server_certificates[0].x509(), facts.negotiated_version,
                                                     *parts, facts.client_random, facts.server_random);
   if (!check.finding) return;
-  FindingEvent event;
-  event.finding = std::move(*check.finding);
-  event.record_number = record.number;
-  event.dir = record.dir;
-  event.ts = record.at.ts;
-  event.handshake_type = tls::handshake_type::server_key_exchange;
-  emit(conn, st, std::move(event));
+  emit(conn, st, event_at(std::move(*check.finding), record, tls::handshake_type::server_key_exchange));
 }
 
 void AuditingSink::on_certificate_verify(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -346,13 +338,7 @@ void AuditingSink::on_certificate_verify(const Connection& conn, State& st, cons
   SignatureCheck check =
       verify_certificate_verify(chain[0].x509(), parts->scheme, parts->signature, transcript_hash, sender_of(record.dir));
   if (!check.finding) return;
-  FindingEvent event;
-  event.finding = std::move(*check.finding);
-  event.record_number = record.number;
-  event.dir = record.dir;
-  event.ts = record.at.ts;
-  event.handshake_type = tls::handshake_type::certificate_verify;
-  emit(conn, st, std::move(event));
+  emit(conn, st, event_at(std::move(*check.finding), record, tls::handshake_type::certificate_verify));
 }
 
 void AuditingSink::on_certificate_status(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -363,15 +349,8 @@ void AuditingSink::on_certificate_status(const Connection& conn, State& st, cons
   if (!der) return;
   X509* issuer = chain.size() > 1 ? chain[1].x509() : nullptr;
   OcspStatus status = check_stapled_ocsp(*der, chain[0].x509(), issuer, record.at.ts, Party::server);
-  for (Finding& f : status.findings) {
-    FindingEvent event;
-    event.finding = std::move(f);
-    event.record_number = record.number;
-    event.dir = record.dir;
-    event.ts = record.at.ts;
-    event.handshake_type = tls::handshake_type::certificate_status;
-    emit(conn, st, std::move(event));
-  }
+  for (Finding& f : status.findings)
+    emit(conn, st, event_at(std::move(f), record, tls::handshake_type::certificate_status));
 }
 
 void AuditingSink::on_alert(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -380,12 +359,7 @@ void AuditingSink::on_alert(const Connection& conn, State& st, const tls::Record
   auto finding = check_alert(message.bytes[0], message.bytes[1], sender_of(record.dir),
                              message.facts->negotiated_version);
   if (!finding) return;
-  FindingEvent event;
-  event.finding = std::move(*finding);
-  event.record_number = record.number;
-  event.dir = record.dir;
-  event.ts = record.at.ts;
-  emit(conn, st, std::move(event));
+  emit(conn, st, event_at(std::move(*finding), record));
 }
 
 void AuditingSink::tls_summary(const Connection& conn, const tls::SessionSummary& summary) {
