@@ -1,15 +1,11 @@
 #include "gui/capture_loader.h"
 
-#include <exception>
-#include <memory>
+#include <unordered_map>
 #include <utility>
 
 #include <QElapsedTimer>
-#include <QFile>
 
-#include "core/capture/packet_source.h"
-#include "core/net/packet_decoder.h"
-#include "core/pipeline/analyzer.h"
+#include "gui/capture_pass.h"
 #include "gui/display_format.h"
 
 namespace tlslens::gui {
@@ -21,17 +17,44 @@ namespace {
 constexpr uint64_t kPacketsBetweenClockChecks = 1024;
 
 // The EventSink the pipeline reports to: each ended connection becomes a row at once, because the
-// Connection it is given is only valid during the callback.
+// Connection it is given is only valid during the callback. What it keeps between a
+// connection's start and end is a few counters and its summary's columns: nothing per record.
 class RowCollector final : public EventSink {
  public:
-  void connection_ended(const Connection& connection) override { pending_.append(make_connection_row(connection)); }
+  void tls_record(const Connection& connection, const tls::RecordEvent& record) override {
+    if (record.encrypted) ++open_[connection.id].encrypted_records;
+  }
+
+  void tls_summary(const Connection& connection, const tls::SessionSummary& summary) override {
+    OpenConnection& open = open_[connection.id];
+    open.tls = make_tls_columns(summary, open.encrypted_records);
+    if (summary.audit == nullptr) return;
+    const QString server = format_endpoint(connection.server);
+    for (const audit::FindingEvent& event : summary.audit->findings)
+      pending_findings_.append(make_finding_row(connection.id, server, open.tls.sni, event));
+  }
+
+  void connection_ended(const Connection& connection) override {
+    ConnectionRow row = make_connection_row(connection);
+    if (auto it = open_.find(connection.id); it != open_.end()) {
+      row.tls = std::move(it->second.tls);
+      open_.erase(it);
+    }
+    pending_.append(std::move(row));
+  }
 
   bool has_full_batch() const { return pending_.size() >= CaptureLoader::kMaxBatchRows; }
-  bool empty() const { return pending_.isEmpty(); }
-  QList<ConnectionRow> take_batch() { return std::exchange(pending_, {}); }
+  QList<ConnectionRow> take_rows() { return std::exchange(pending_, {}); }
+  QList<FindingRow> take_findings() { return std::exchange(pending_findings_, {}); }
 
  private:
+  struct OpenConnection {
+    uint64_t encrypted_records = 0;
+    TlsColumns tls;
+  };
+  std::unordered_map<uint64_t, OpenConnection> open_;
   QList<ConnectionRow> pending_;
+  QList<FindingRow> pending_findings_;
 };
 
 // The same conditions the CLI warns about: results that are incomplete for a reason the user
@@ -58,7 +81,10 @@ CaptureLoader::CaptureLoader(QObject* parent) : QObject(parent) {
   // Queued connections copy their arguments through the meta-type system.
   qRegisterMetaType<ConnectionRow>();
   qRegisterMetaType<QList<ConnectionRow>>();
+  qRegisterMetaType<FindingRow>();
+  qRegisterMetaType<QList<FindingRow>>();
   qRegisterMetaType<CaptureLoadResult>();
+  qRegisterMetaType<AnalysisSettings>();
 }
 
 void CaptureLoader::cancel_up_to(quint64 load_id) {
@@ -67,7 +93,7 @@ void CaptureLoader::cancel_up_to(quint64 load_id) {
   }
 }
 
-void CaptureLoader::load(quint64 load_id, const QString& path) {
+void CaptureLoader::load(quint64 load_id, const QString& path, const AnalysisSettings& settings) {
   CaptureLoadResult result;
   result.path = path;
   if (is_cancelled(load_id)) {
@@ -76,72 +102,50 @@ void CaptureLoader::load(quint64 load_id, const QString& path) {
     return;
   }
 
-  std::unique_ptr<PacketSource> source;
-  try {
-    // File names are bytes on disk; encodeName gives the bytes the platform expects.
-    source = open_capture_file(FileOptions{QFile::encodeName(path).toStdString(), {}});
-  } catch (const std::exception& e) {
-    emit load_failed(load_id, path, QString::fromStdString(e.what()));
+  QString error;
+  std::optional<PreparedAnalysis> prepared = prepare_analysis(settings, path, error);
+  if (!prepared) {
+    emit load_failed(load_id, path, error);
     return;
   }
-  if (!PacketDecoder::supports_link_type(source->link_type())) {
-    emit load_failed(load_id, path,
-                     QStringLiteral("%1: unsupported link type %2 (%3)")
-                         .arg(QString::fromStdString(source->description()),
-                              QString::fromStdString(link_type_name(source->link_type())))
-                         .arg(source->link_type()));
-    return;
-  }
+  auto analysis = std::make_shared<const PreparedAnalysis>(std::move(*prepared));
 
   RowCollector collector;
-  Analyzer analyzer(AnalyzerOptions{}, collector);
-  uint64_t packets_read = 0;
   QElapsedTimer since_last_batch;
   since_last_batch.start();
-  auto send_batch = [&] {
-    if (!collector.empty()) emit connections_found(load_id, collector.take_batch());
+  auto send_batch = [&](uint64_t packets_read) {
+    QList<FindingRow> findings = collector.take_findings();
+    if (!findings.isEmpty()) emit findings_found(load_id, findings);
+    QList<ConnectionRow> rows = collector.take_rows();
+    if (!rows.isEmpty()) emit connections_found(load_id, rows);
     emit progress(load_id, packets_read);
     since_last_batch.restart();
   };
+  const CapturePassOutcome outcome = run_capture_pass(path, *analysis, collector, [&](uint64_t packets_read) {
+    if (is_cancelled(load_id)) return false;
+    if (collector.has_full_batch() ||
+        (packets_read % kPacketsBetweenClockChecks == 0 && since_last_batch.hasExpired(kBatchInterval.count())))
+      send_batch(packets_read);
+    return true;
+  });
 
-  // The pipeline promises not to throw on bad packets; this guard is for the unforeseen
-  // (e.g. out of memory), which would otherwise terminate the whole GUI from this thread.
-  try {
-    Packet packet;
-    for (bool reading = true; reading;) {
-      switch (source->next(packet)) {
-        case ReadStatus::packet:
-          analyzer.process(packet);
-          ++packets_read;
-          break;
-        case ReadStatus::timeout:  // only live sources time out
-          break;
-        case ReadStatus::end:
-          reading = false;
-          break;
-        case ReadStatus::truncated:
-        case ReadStatus::error:
-          result.problem = QString::fromStdString(source->error());
-          reading = false;
-          break;
-      }
-      if (is_cancelled(load_id)) {
-        // What was read is about to be thrown away, so ending the open connections is not worth it.
-        result.cancelled = true;
-        emit load_finished(load_id, result);
-        return;
-      }
-      if (collector.has_full_batch() ||
-          (packets_read % kPacketsBetweenClockChecks == 0 && since_last_batch.hasExpired(kBatchInterval.count())))
-        send_batch();
-    }
-    analyzer.finish();
-  } catch (const std::exception& e) {
-    result.problem = QStringLiteral("analysis stopped: %1").arg(QString::fromStdString(e.what()));
+  switch (outcome.status) {
+    case CapturePassOutcome::Status::failed:
+      emit load_failed(load_id, path, outcome.error);
+      return;
+    case CapturePassOutcome::Status::stopped:
+      // What was read is about to be thrown away, so ending the open connections was not worth it.
+      result.cancelled = true;
+      emit load_finished(load_id, result);
+      return;
+    case CapturePassOutcome::Status::finished:
+      break;
   }
-  send_batch();
-  result.summary = analyzer.summary();
-  result.warnings = analysis_warnings(result.summary);
+  send_batch(outcome.packets);
+  result.problem = outcome.problem;
+  result.summary = outcome.summary;
+  result.warnings = analysis_warnings(result.summary) + analysis->warnings;
+  result.analysis = std::move(analysis);
   emit load_finished(load_id, result);
 }
 

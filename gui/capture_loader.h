@@ -11,6 +11,11 @@
 // started a new load can drop late signals of the one it abandoned. cancel_up_to() is the only
 // member meant to be called from another thread.
 //
+// With the rows come the audit's findings (findings_found, just before the rows of the same
+// batch). The loader prepares the key material and the trust store from the AnalysisSettings
+// once per load and hands them back in the result, so that a connection re-read later (its
+// timeline, its certificates) is analysed with exactly the same material.
+//
 // Tests may call load() directly on the test thread; the signals are then delivered synchronously.
 #pragma once
 
@@ -23,8 +28,12 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 #include "core/output/event_sink.h"
+#include "gui/analysis_settings.h"
 #include "gui/connection_row.h"
+#include "gui/finding_row.h"
 
 namespace tlslens::gui {
 
@@ -37,6 +46,8 @@ struct CaptureLoadResult {
   // types, flow-cap evictions): shown as warnings beside the results.
   QList<QString> warnings;
   AnalysisSummary summary;
+  // What the load analysed with; null when the load failed before reading.
+  std::shared_ptr<const PreparedAnalysis> analysis;
 };
 
 class CaptureLoader final : public QObject {
@@ -53,10 +64,13 @@ class CaptureLoader final : public QObject {
   void cancel_up_to(quint64 load_id);
 
  public slots:
-  void load(quint64 load_id, const QString& path);
+  void load(quint64 load_id, const QString& path, const tlslens::gui::AnalysisSettings& settings);
+  // With default settings: no keys, the audit against the system trust store.
+  void load(quint64 load_id, const QString& path) { load(load_id, path, AnalysisSettings{}); }
 
  signals:
   void connections_found(quint64 load_id, const QList<tlslens::gui::ConnectionRow>& rows);
+  void findings_found(quint64 load_id, const QList<tlslens::gui::FindingRow>& findings);
   void progress(quint64 load_id, quint64 packets_read);
   void load_failed(quint64 load_id, const QString& path, const QString& message);
   void load_finished(quint64 load_id, const tlslens::gui::CaptureLoadResult& result);
@@ -70,3 +84,4 @@ class CaptureLoader final : public QObject {
 }  // namespace tlslens::gui
 
 Q_DECLARE_METATYPE(tlslens::gui::CaptureLoadResult)
+Q_DECLARE_METATYPE(tlslens::gui::AnalysisSettings)

@@ -4,6 +4,7 @@
 #include <QColor>
 
 #include "gui/display_format.h"
+#include "gui/tls_labels.h"
 
 namespace tlslens::gui {
 
@@ -19,6 +20,20 @@ QString header_text(int column) {
       return QStringLiteral("Client");
     case Column::server:
       return QStringLiteral("Server");
+    case Column::sni:
+      return QStringLiteral("SNI");
+    case Column::version:
+      return QStringLiteral("Version");
+    case Column::cipher_suite:
+      return QStringLiteral("Cipher suite");
+    case Column::alpn:
+      return QStringLiteral("ALPN");
+    case Column::handshake:
+      return QStringLiteral("Handshake");
+    case Column::decrypted:
+      return QStringLiteral("Decrypted");
+    case Column::audit:
+      return QStringLiteral("Audit");
     case Column::start:
       return QStringLiteral("Start");
     case Column::duration:
@@ -44,6 +59,20 @@ QString header_tooltip(int column) {
   switch (column) {
     case Column::number:
       return QStringLiteral("Connection number, in order of first packet (as tshark's tcp.stream + 1)");
+    case Column::sni:
+      return QStringLiteral("The server name the client asked for (ClientHello server_name)");
+    case Column::version:
+      return QStringLiteral("The negotiated protocol version");
+    case Column::cipher_suite:
+      return QStringLiteral("The cipher suite the server chose");
+    case Column::alpn:
+      return QStringLiteral("The application protocol the server selected");
+    case Column::handshake:
+      return QStringLiteral("How the handshake went");
+    case Column::decrypted:
+      return QStringLiteral("Whether the encrypted records could be decrypted; the tooltip says why not");
+    case Column::audit:
+      return QStringLiteral("The worst severity the audit found, and how many kinds of finding");
     case Column::start:
       return QStringLiteral("Capture time of the connection's first packet");
     case Column::duration:
@@ -116,6 +145,20 @@ QVariant display_value(const ConnectionRow& row, int column) {
       return format_endpoint(row.client);
     case Column::server:
       return format_endpoint(row.server);
+    case Column::sni:
+      return row.tls.sni;
+    case Column::version:
+      return version_label(row.tls.version);
+    case Column::cipher_suite:
+      return cipher_suite_label(row.tls.cipher_suite);
+    case Column::alpn:
+      return row.tls.alpn;
+    case Column::handshake:
+      return outcome_label(row.tls.outcome);
+    case Column::decrypted:
+      return decryption_label(row.tls.decryption);
+    case Column::audit:
+      return audit_verdict_label(row.tls);
     case Column::start:
       return format_capture_time(row.first_seen);
     case Column::duration:
@@ -145,6 +188,11 @@ QVariant sort_value(const ConnectionRow& row, int column) {
       return endpoint_sort_key(row.client);
     case Column::server:
       return endpoint_sort_key(row.server);
+    case Column::version:
+      return static_cast<uint>(row.tls.version);
+    case Column::audit:
+      // No audit, then no finding, then by worst severity.
+      return row.tls.worst ? static_cast<int>(*row.tls.worst) + 1 : (row.tls.audited ? 0 : -1);
     case Column::start:
       return static_cast<qlonglong>(row.first_seen.ns);
     case Column::duration:
@@ -164,6 +212,10 @@ QVariant sort_value(const ConnectionRow& row, int column) {
 
 QVariant tooltip(const ConnectionRow& row, int column) {
   switch (column) {
+    case Column::decrypted:
+      return row.tls.decryption_note.isEmpty() ? QVariant() : QVariant(row.tls.decryption_note);
+    case Column::audit:
+      return row.tls.finding_codes.isEmpty() ? QVariant() : QVariant(row.tls.finding_codes.join(QStringLiteral(", ")));
     case Column::end_reason:
       return end_reason_explanation(row.end_reason);
     case Column::tcp_open:
@@ -200,6 +252,12 @@ QVariant foreground(const ConnectionRow& row, int column) {
   static const QColor warning_colour(0xb0, 0x4a, 0x00);
   if (column == Column::gaps && row.gaps > 0) return QBrush(warning_colour);
   if (column == Column::tcp_open && !row.handshake_seen) return QBrush(warning_colour);
+  if (column == Column::audit && row.tls.worst) return QBrush(Qt::black);  // on its tint
+  return {};
+}
+
+QVariant background(const ConnectionRow& row, int column) {
+  if (column == Column::audit && row.tls.worst) return QBrush(severity_background(*row.tls.worst));
   return {};
 }
 
@@ -212,6 +270,7 @@ void ConnectionTableModel::append_rows(const QList<ConnectionRow>& rows) {
   const int first = rowCount();
   beginInsertRows({}, first, first + static_cast<int>(rows.size()) - 1);
   rows_.insert(rows_.end(), rows.begin(), rows.end());
+  for (int i = first; i < rowCount(); ++i) row_of_id_[rows_[static_cast<size_t>(i)].id] = i;
   endInsertRows();
 }
 
@@ -219,7 +278,13 @@ void ConnectionTableModel::clear() {
   if (rows_.empty()) return;
   beginResetModel();
   rows_.clear();
+  row_of_id_.clear();
   endResetModel();
+}
+
+int ConnectionTableModel::row_of(uint64_t id) const {
+  const auto it = row_of_id_.find(id);
+  return it == row_of_id_.end() ? -1 : it->second;
 }
 
 int ConnectionTableModel::rowCount(const QModelIndex& parent) const {
@@ -244,6 +309,8 @@ QVariant ConnectionTableModel::data(const QModelIndex& index, int role) const {
       return tooltip(row, column);
     case Qt::ForegroundRole:
       return foreground(row, column);
+    case Qt::BackgroundRole:
+      return background(row, column);
     case Qt::TextAlignmentRole:
       // An int, not Qt::Alignment: Qt 6.4's item delegate reads this role with toInt().
       return static_cast<int>(is_numeric(column) ? Qt::AlignRight | Qt::AlignVCenter

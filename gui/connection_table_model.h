@@ -4,9 +4,12 @@
 // it in batches (one beginInsertRows per batch, so a capture with a million connections does not
 // cost a million view updates). Rows keep the order they were appended in; views sort through a
 // QSortFilterProxyModel whose sortRole is SortRole, which gives numbers as numbers and endpoints
-// as address-then-port keys, so "Bytes" and "Client" sort the way a reader expects.
+// as address-then-port keys, so "Bytes" and "Client" sort the way a reader expects. The audit
+// column sorts by worst severity and is tinted by it (BackgroundRole).
 #pragma once
 
+#include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include <QAbstractTableModel>
@@ -23,11 +26,18 @@ class ConnectionTableModel final : public QAbstractTableModel {
     number,
     client,
     server,
+    sni,
+    version,
+    cipher_suite,
+    alpn,
+    handshake,
+    decrypted,
+    audit,
+    bytes_client_to_server,
+    bytes_server_to_client,
     start,
     duration,
     packets,
-    bytes_client_to_server,
-    bytes_server_to_client,
     end_reason,
     tcp_open,
     gaps,
@@ -42,6 +52,9 @@ class ConnectionTableModel final : public QAbstractTableModel {
   void append_rows(const QList<ConnectionRow>& rows);
   void clear();
   const ConnectionRow& row_at(int row) const { return rows_[static_cast<size_t>(row)]; }
+  // The model row of connection `id`, or -1.
+  int row_of(uint64_t id) const;
+  const std::vector<ConnectionRow>& rows() const { return rows_; }
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -50,6 +63,7 @@ class ConnectionTableModel final : public QAbstractTableModel {
 
  private:
   std::vector<ConnectionRow> rows_;
+  std::unordered_map<uint64_t, int> row_of_id_;
 };
 
 }  // namespace tlslens::gui

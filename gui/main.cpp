@@ -1,4 +1,5 @@
-// tlslens-gui: the Qt front end. `tlslens-gui [capture]` opens the window, and the capture if given.
+// tlslens-gui: the Qt front end. `tlslens-gui [options] [capture]` opens the window, and the
+// capture if given; -l/-k/--ca-file apply to this run only (Edit > Preferences remembers).
 #include <cstdio>
 
 #include <QApplication>
@@ -15,6 +16,14 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("TLS traffic analyzer: the connections of a capture file."));
   parser.addHelpOption();
   parser.addVersionOption();
+  const QCommandLineOption key_log({QStringLiteral("l"), QStringLiteral("keylog")},
+                                   QStringLiteral("Decrypt with this NSS key log (SSLKEYLOGFILE)."), QStringLiteral("file"));
+  const QCommandLineOption rsa_key({QStringLiteral("k"), QStringLiteral("rsa-key")},
+                                   QStringLiteral("Decrypt with this RSA private key (repeatable)."), QStringLiteral("file"));
+  const QCommandLineOption ca_file(QStringLiteral("ca-file"), QStringLiteral("Audit against these roots (PEM)."),
+                                   QStringLiteral("file"));
+  const QCommandLineOption no_audit(QStringLiteral("no-audit"), QStringLiteral("Do not audit."));
+  parser.addOptions({key_log, rsa_key, ca_file, no_audit});
   parser.addPositionalArgument(QStringLiteral("capture"), QStringLiteral("A pcap or pcapng file to open."),
                                QStringLiteral("[capture]"));
   parser.process(app);
@@ -25,6 +34,12 @@ int main(int argc, char** argv) {
   }
 
   tlslens::gui::MainWindow window;
+  tlslens::gui::AnalysisSettings settings = window.analysis_settings();
+  if (parser.isSet(key_log)) settings.key_log_file = parser.value(key_log);
+  if (parser.isSet(rsa_key)) settings.rsa_key_files = parser.values(rsa_key);
+  if (parser.isSet(ca_file)) settings.ca_file = parser.value(ca_file);
+  if (parser.isSet(no_audit)) settings.audit = false;
+  window.set_analysis_settings(settings, /*remember=*/false);
   window.show();
   if (!files.isEmpty()) window.open_capture(files.first());
   return QApplication::exec();

@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QMetaMethod>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTest>
 
 #include "tests/gui/gui_test_suites.h"
@@ -27,6 +28,12 @@ QString shared_corpus_file(const QString& relative_path) {
   }
   const QString path = QDir::cleanPath(QDir(shared_dir).filePath(relative_path));
   return QFileInfo::exists(path) ? path : QString();
+}
+
+QString captures_file(const QString& relative_path) {
+  QString source_dir = qEnvironmentVariable("TLSLENS_SOURCE_DIR");
+  if (source_dir.isEmpty()) source_dir = QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath("../..");
+  return QDir::cleanPath(QDir(source_dir).filePath(QStringLiteral("captures/") + relative_path));
 }
 
 }  // namespace tlslens::gui::tests
@@ -75,11 +82,18 @@ QStringList arguments_for(const QObject& test, const QStringList& all) {
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
+  // The window remembers settings and recent files; tests must not touch the user's.
+  QStandardPaths::setTestModeEnabled(true);
   namespace t = tlslens::gui::tests;
   std::vector<std::unique_ptr<QObject>> tests;
   tests.push_back(t::make_connection_table_model_test());
   tests.push_back(t::make_capture_loader_test());
   tests.push_back(t::make_main_window_test());
+  tests.push_back(t::make_connection_filter_test());
+  tests.push_back(t::make_tls_rows_test());
+  tests.push_back(t::make_connection_detail_test());
+  tests.push_back(t::make_certificate_view_test());
+  tests.push_back(t::make_audit_panel_test());
 
   const QStringList arguments = QCoreApplication::arguments();
   int failures = 0;

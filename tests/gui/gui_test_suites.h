@@ -13,6 +13,15 @@ namespace tlslens::gui::tests {
 std::unique_ptr<QObject> make_connection_table_model_test();
 std::unique_ptr<QObject> make_capture_loader_test();
 std::unique_ptr<QObject> make_main_window_test();
+std::unique_ptr<QObject> make_connection_filter_test();
+std::unique_ptr<QObject> make_tls_rows_test();
+std::unique_ptr<QObject> make_connection_detail_test();
+std::unique_ptr<QObject> make_certificate_view_test();
+std::unique_ptr<QObject> make_audit_panel_test();
+
+// The path of a file under the source tree's captures/ (TLSLENS_SOURCE_DIR, or the tree the test
+// was compiled from).
+QString captures_file(const QString& relative_path);
 
 // The path of a file of the shared corpus (../shared beside the source tree), or an empty string
 // when the corpus is not present on this machine.

@@ -55,7 +55,7 @@ class ConnectionTableModelTest : public QObject {
   void empty_model_has_all_columns_and_no_rows() {
     Model model;
     QCOMPARE(model.rowCount(), 0);
-    QCOMPARE(model.columnCount(), 11);
+    QCOMPARE(model.columnCount(), 18);
     // A table: items have no children.
     model.append_rows({make_row(1)});
     QCOMPARE(model.rowCount(model.index(0, 0)), 0);
@@ -64,8 +64,9 @@ class ConnectionTableModelTest : public QObject {
 
   void headers_name_every_column() {
     Model model;
-    const QStringList expected{"#",         "Client",    "Server", "Start",    "Duration", "Packets",
-                               "Bytes C→S", "Bytes S→C", "End",    "TCP open", "Gaps"};
+    const QStringList expected{"#",         "Client",    "Server",   "SNI",          "Version", "Cipher suite",
+                               "ALPN",      "Handshake", "Decrypted", "Audit",      "Bytes C→S", "Bytes S→C",
+                               "Start",     "Duration",  "Packets",  "End",          "TCP open", "Gaps"};
     QStringList actual;
     for (int c = 0; c < model.columnCount(); ++c) actual.append(model.headerData(c, Qt::Horizontal).toString());
     QCOMPARE(actual, expected);
