@@ -73,6 +73,7 @@ CertificateView::CertificateView(QWidget* parent)
   split->addWidget(left);
   split->addWidget(field_tree_);
   split->setStretchFactor(1, 2);
+  split->setSizes({480, 800});
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);

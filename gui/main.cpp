@@ -6,6 +6,7 @@
 #include <QCommandLineParser>
 
 #include "gui/main_window.h"
+#include "gui/screenshot_tour.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -23,7 +24,11 @@ int main(int argc, char** argv) {
   const QCommandLineOption ca_file(QStringLiteral("ca-file"), QStringLiteral("Audit against these roots (PEM)."),
                                    QStringLiteral("file"));
   const QCommandLineOption no_audit(QStringLiteral("no-audit"), QStringLiteral("Do not audit."));
-  parser.addOptions({key_log, rsa_key, ca_file, no_audit});
+  const QCommandLineOption screenshots(QStringLiteral("screenshots"),
+                                       QStringLiteral("Save screenshots of the capture's first connection into "
+                                                      "this directory, then quit (scripts/screenshots.sh)."),
+                                       QStringLiteral("dir"));
+  parser.addOptions({key_log, rsa_key, ca_file, no_audit, screenshots});
   parser.addPositionalArgument(QStringLiteral("capture"), QStringLiteral("A pcap or pcapng file to open."),
                                QStringLiteral("[capture]"));
   parser.process(app);
@@ -40,6 +45,7 @@ int main(int argc, char** argv) {
   if (parser.isSet(ca_file)) settings.ca_file = parser.value(ca_file);
   if (parser.isSet(no_audit)) settings.audit = false;
   window.set_analysis_settings(settings, /*remember=*/false);
+  if (parser.isSet(screenshots)) new tlslens::gui::ScreenshotTour(window, parser.value(screenshots));
   window.show();
   if (!files.isEmpty()) window.open_capture(files.first());
   return QApplication::exec();

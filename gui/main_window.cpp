@@ -151,6 +151,8 @@ void MainWindow::create_audit_dock() {
   dock->setObjectName(QStringLiteral("audit dock"));
   dock->setWidget(audit_panel_);
   addDockWidget(Qt::BottomDockWidgetArea, dock);
+  // The timeline needs the height more than the findings list does.
+  resizeDocks({dock}, {kInitialHeight / 5}, Qt::Vertical);
   connect(audit_panel_, &AuditPanel::finding_activated, this, [this](quint64 connection_id, quint64 record_number) {
     select_connection(connection_id);
     inspector_->show_record(connection_id, record_number);

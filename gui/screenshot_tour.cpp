@@ -1,0 +1,63 @@
+#include "gui/screenshot_tour.h"
+
+#include <cstdio>
+
+#include <QApplication>
+#include <QDir>
+#include <QPixmap>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeView>
+
+#include "gui/audit_panel.h"
+#include "gui/connection_inspector.h"
+#include "gui/main_window.h"
+#include "gui/timeline_model.h"
+
+namespace tlslens::gui {
+
+ScreenshotTour::ScreenshotTour(MainWindow& window, QString directory)
+    : QObject(&window), window_(window), directory_(std::move(directory)) {
+  connect(&window_, &MainWindow::loading_ended, this, &ScreenshotTour::on_loaded, Qt::QueuedConnection);
+  connect(window_.inspector(), &ConnectionInspector::detail_shown, this, &ScreenshotTour::on_detail_shown,
+          Qt::QueuedConnection);
+}
+
+void ScreenshotTour::on_loaded() {
+  if (window_.connection_view()->model()->rowCount() == 0) {
+    std::fprintf(stderr, "tlslens-gui: --screenshots: the capture has no connection\n");
+    QApplication::exit(2);
+    return;
+  }
+  window_.connection_view()->selectRow(0);
+}
+
+void ScreenshotTour::on_detail_shown() {
+  ConnectionInspector* inspector = window_.inspector();
+  // Open the first message of the first record, and select its first field, to show the tree and the hex view.
+  TimelineModel* model = inspector->timeline_model();
+  const QModelIndex record = model->index(0, 0);
+  const QModelIndex message = model->index(0, 0, record);
+  inspector->timeline_view()->expand(record);
+  inspector->timeline_view()->expand(message);
+  if (model->rowCount(message) > 1) inspector->timeline_view()->setCurrentIndex(model->index(1, 0, message));
+  inspector->tabs()->setCurrentIndex(0);
+  QTimer::singleShot(200, this, [this] {
+    save(QStringLiteral("gui-main-window.png"));
+    window_.inspector()->tabs()->setCurrentIndex(2);
+    QTimer::singleShot(200, this, [this] {
+      save(QStringLiteral("gui-certificates.png"));
+      const QPixmap audit = window_.audit_panel()->grab();
+      audit.save(QDir(directory_).filePath(QStringLiteral("gui-audit-panel.png")));
+      QApplication::quit();
+    });
+  });
+}
+
+void ScreenshotTour::save(const QString& name) {
+  const QString path = QDir(directory_).filePath(name);
+  if (!window_.grab().save(path)) std::fprintf(stderr, "tlslens-gui: cannot write %s\n", qPrintable(path));
+}
+
+}  // namespace tlslens::gui
