@@ -70,6 +70,22 @@ reneg() {
   wait "$srv"
 }
 
+# rsapsk PORT: TLS 1.2 RSA_PSK (RFC 4279 s.4) between openssl s_server and s_client: the premaster
+# combines the PSK with an RSA-encrypted secret, so decrypting needs both -k and --psk (the key log is
+# written too, for tshark). PSK 1a2b3c4d5e6f708192a3b4c5d6e7f801, identity "tlslens-client".
+rsapsk() {
+  local port=$1
+  openssl s_server -accept "$port" -cert certs/server.pem -key certs/server.key -cert_chain certs/intermediate.pem \
+      -psk 1a2b3c4d5e6f708192a3b4c5d6e7f801 -psk_hint tlslens -tls1_2 -cipher RSA-PSK-AES128-GCM-SHA256 \
+      -naccept 1 -quiet >/dev/null 2>&1 &
+  local srv=$!
+  wait_listen "$port"
+  { printf 'GET /rsa-psk HTTP/1.0\r\n\r\n'; sleep 0.5; } |
+    openssl s_client -connect "127.0.0.1:$port" -tls1_2 -cipher RSA-PSK-AES128-GCM-SHA256 \
+        -psk 1a2b3c4d5e6f708192a3b4c5d6e7f801 -psk_identity tlslens-client -keylogfile "$KEYS" -quiet >/dev/null 2>&1
+  wait "$srv" || true
+}
+
 # demo: six connections on three servers (see README.md)
 demo() {
   # shellcheck disable=SC2086
@@ -158,6 +174,7 @@ cap tls12-mtls                   pcap lo "" py 4461 127.0.0.1 "$T12 --ciphers EC
 cap tls13-mtls                   pcap lo "" py 4462 127.0.0.1 "$T13" "--ca certs/ca.pem" "$CLI_CERT"
 cap tls13-mtls-pha               pcap lo "" py 4463 127.0.0.1 "$T13 --pha" "--ca certs/ca.pem" "$CLI_CERT --requests 2"
 cap tls12-renegotiation          pcap lo "" reneg 4464
+cap tls12-rsa-psk                pcap lo "" rsapsk 4465
 cap tls13-hrr                    pcap lo "" py 4471 127.0.0.1 "$T13" "--ossl Groups=P-256" ""
 cap tls13-keyupdate              pcap lo "" keyupdate 4472
 cap tls13-ipv6                   pcap lo "" py 4481 ::1 "$T13" "" ""

@@ -5,11 +5,7 @@
 
 #include <QFile>
 
-// AuditingSink has a member named emit, which Qt defines as a macro (to nothing).
-#pragma push_macro("emit")
-#undef emit
 #include "core/audit/auditor.h"
-#pragma pop_macro("emit")
 #include "core/capture/packet_source.h"
 #include "core/net/packet_decoder.h"
 #include "core/pipeline/analyzer.h"

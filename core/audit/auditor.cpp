@@ -118,7 +118,7 @@ AuditingSink::State& AuditingSink::state(const Connection& conn) {
   return *slot;
 }
 
-void AuditingSink::emit(const Connection& conn, State& st, FindingEvent event) {
+void AuditingSink::report(const Connection& conn, State& st, FindingEvent event) {
   std::string key = std::string(to_string(event.finding.code)) + '|' + std::string(to_string(event.finding.party)) +
                     '|' + event.finding.explanation;
   if (std::find(st.reported.begin(), st.reported.end(), key) != st.reported.end()) return;
@@ -177,7 +177,7 @@ void AuditingSink::check_host_header(const Connection& conn, State& st, const tl
   Finding finding(Code::HOST_HEADER_MISMATCH, Party::client,
                   "the HTTP request inside the tunnel asks for another host than the SNI named");
   finding.with("sni", st.sni).with("host_header", host);
-  emit(conn, st, event_at(std::move(finding), record));
+  report(conn, st, event_at(std::move(finding), record));
 }
 
 void AuditingSink::tls_message(const Connection& conn, const tls::RecordEvent& record,
@@ -246,11 +246,11 @@ void AuditingSink::run_policy(const Connection& conn, State& st, const tls::TlsF
   if (facts.server_hello_seen) st.policy_judged = true;
   for (Finding& f : check_policy(facts)) {
     if (at != nullptr) {
-      emit(conn, st, event_at(std::move(f), *at));
+      report(conn, st, event_at(std::move(f), *at));
     } else {
       FindingEvent event;  // judged at the connection's end
       event.finding = std::move(f);
-      emit(conn, st, std::move(event));
+      report(conn, st, std::move(event));
     }
   }
 }
@@ -304,7 +304,7 @@ void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::
   event.audit = &*slot;
   event.chain = &chain;
   downstream_.audit_chain(conn, event);
-  for (const Finding& f : slot->findings) emit(conn, st, event_at(f, record, tls::handshake_type::certificate));
+  for (const Finding& f : slot->findings) report(conn, st, event_at(f, record, tls::handshake_type::certificate));
 }
 
 void AuditingSink::on_server_key_exchange(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -317,7 +317,7 @@ void AuditingSink::on_server_key_exchange(const Connection& conn, State& st, con
   SignatureCheck check = verify_server_key_exchange(st.audit.server_certificates[0].x509(), facts.negotiated_version,
                                                     *parts, facts.client_random, facts.server_random);
   if (!check.finding) return;
-  emit(conn, st, event_at(std::move(*check.finding), record, tls::handshake_type::server_key_exchange));
+  report(conn, st, event_at(std::move(*check.finding), record, tls::handshake_type::server_key_exchange));
 }
 
 void AuditingSink::on_certificate_verify(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -338,7 +338,7 @@ void AuditingSink::on_certificate_verify(const Connection& conn, State& st, cons
   SignatureCheck check =
       verify_certificate_verify(chain[0].x509(), parts->scheme, parts->signature, transcript_hash, sender_of(record.dir));
   if (!check.finding) return;
-  emit(conn, st, event_at(std::move(*check.finding), record, tls::handshake_type::certificate_verify));
+  report(conn, st, event_at(std::move(*check.finding), record, tls::handshake_type::certificate_verify));
 }
 
 void AuditingSink::on_certificate_status(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -350,7 +350,7 @@ void AuditingSink::on_certificate_status(const Connection& conn, State& st, cons
   X509* issuer = chain.size() > 1 ? chain[1].x509() : nullptr;
   OcspStatus status = check_stapled_ocsp(*der, chain[0].x509(), issuer, record.at.ts, Party::server);
   for (Finding& f : status.findings)
-    emit(conn, st, event_at(std::move(f), record, tls::handshake_type::certificate_status));
+    report(conn, st, event_at(std::move(f), record, tls::handshake_type::certificate_status));
 }
 
 void AuditingSink::on_alert(const Connection& conn, State& st, const tls::RecordEvent& record,
@@ -359,7 +359,7 @@ void AuditingSink::on_alert(const Connection& conn, State& st, const tls::Record
   auto finding = check_alert(message.bytes[0], message.bytes[1], sender_of(record.dir),
                              message.facts->negotiated_version);
   if (!finding) return;
-  emit(conn, st, event_at(std::move(*finding), record));
+  report(conn, st, event_at(std::move(*finding), record));
 }
 
 void AuditingSink::tls_summary(const Connection& conn, const tls::SessionSummary& summary) {

@@ -56,7 +56,7 @@ class AuditingSink final : public EventSink {
  private:
   struct State;
   State& state(const Connection& conn);
-  void emit(const Connection& conn, State& st, FindingEvent event);
+  void report(const Connection& conn, State& st, FindingEvent event);
   void run_policy(const Connection& conn, State& st, const tls::TlsFacts& facts, const tls::RecordEvent* at);
   void on_certificate(const Connection& conn, State& st, const tls::RecordEvent& record, const tls::TlsFacts& facts);
   void on_server_key_exchange(const Connection& conn, State& st, const tls::RecordEvent& record,

@@ -86,4 +86,21 @@ d = decryption_check.run(["-r", capture("tls12-rsa-aes128gcm.pcap"), "-k", captu
 f.check(d.decrypted.get(1) == 0, "wrong RSA key: something was decrypted")
 f.check(d.missing.get(1), "wrong RSA key: no reason given")
 
+# RSA_PSK (RFC 4279 s.4): the premaster is made of the PSK and an RSA-encrypted secret, so it
+# takes both -k and --psk; either alone says what is missing.
+PSK = "tlslens-client:1a2b3c4d5e6f708192a3b4c5d6e7f801"
+d = decryption_check.run(["-r", capture("tls12-rsa-psk.pcap"), "-k", capture("certs/server.key"), "--psk", PSK])
+f.check(d.decrypted.get(1, 0) == 5 and d.undecryptable.get(1) == 0,
+        f"rsa-psk: {d.decrypted.get(1)} decrypted, {d.undecryptable.get(1)} not ({d.missing.get(1)})")
+f.check("GET /rsa-psk HTTP/1.0" in d.text(1, "C>S"), "rsa-psk: the request was not decrypted")
+d = decryption_check.run(["-r", capture("tls12-rsa-psk.pcap"), "-k", capture("certs/server.key")])
+f.check(d.decrypted.get(1, 0) == 0 and "RSA_PSK suite: no pre-shared key (--psk) for identity 'tlslens-client'"
+        in (d.missing.get(1) or ""), f"rsa-psk without --psk: {d.missing.get(1)}")
+d = decryption_check.run(["-r", capture("tls12-rsa-psk.pcap"), "--psk", PSK])
+f.check(d.decrypted.get(1, 0) == 0 and "RSA_PSK: no RSA key (-k)" in (d.missing.get(1) or ""),
+        f"rsa-psk without -k: {d.missing.get(1)}")
+d = decryption_check.run(["-r", capture("tls12-rsa-psk.pcap"), "-k", capture("certs/server.key"), "--psk",
+                          "tlslens-client:00112233445566778899aabbccddeeff"])
+f.check(d.decrypted.get(1, 0) == 0, "rsa-psk with the wrong PSK decrypted something")
+
 f.finish("decryption")
