@@ -423,7 +423,14 @@ int run(const cli::Options& o) {
   analyzer.finish();
   AnalysisSummary summary = analyzer.summary();
   CaptureStats capture_stats = source->stats();
-  if (o.print_stats && !o.json) print_stats(out, summary, capture_stats);
+  if (o.print_stats && !o.json) {
+    print_stats(out, summary, capture_stats);
+    if (auditor) {
+      out.print("  {:<34}{:>12}\n", "chains verified", auditor->chain_verifications());
+      out.print("  {:<34}{:>12}\n", "chain verifications reused", auditor->chain_verification_reuses());
+      out.print("  {:<34}{:>12}\n", "audit findings", auditor->findings_reported());
+    }
+  }
   out.flush();
   if (keys && text_printer != nullptr) {
     // Never key material: counts only.

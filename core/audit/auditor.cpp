@@ -1,5 +1,7 @@
 #include "core/audit/auditor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -16,6 +18,8 @@ namespace {
 
 // The TLS 1.3 transcript up to the client's CertificateVerify is a few KB plus certificates.
 constexpr size_t kMaxTranscriptBytes = 1u << 20;
+// Chain verifications kept for reuse (forgotten all at once when full).
+constexpr size_t kMaxVerifiedChains = 512;
 // Intermediates remembered for --use-seen-intermediates.
 constexpr size_t kMaxSeenIntermediates = 256;
 // Decrypted client records searched for an HTTP request (the first request says it all).
@@ -298,7 +302,22 @@ void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::
   input.seen_intermediates = seen_intermediates_;
   input.use_seen_intermediates = options_.use_seen_intermediates;
   std::optional<ChainAudit>& slot = from_server ? st.audit.server_chain : st.audit.client_chain;
-  slot = ::tlslens::audit::audit_chain(input, *options_.trust);
+  std::string key = fmt::format("{}|{}|{}", to_string(event.party), event.name_checked, static_cast<int>(input.key_use));
+  for (const x509::Certificate& c : chain) key += "|" + (c.info().parsed ? c.info().sha256_fingerprint : "?");
+  const int64_t captured = record.at.ts.whole_seconds();
+  auto cached = verified_.find(key);
+  if (cached != verified_.end() && captured >= cached->second.stable_from && captured < cached->second.stable_until) {
+    slot = cached->second;
+    ++verification_reuses_;
+  } else {
+    slot = ::tlslens::audit::audit_chain(input, *options_.trust);
+    ++verifications_;
+    // Results that depend on what other connections sent are not reused.
+    if (!slot->has(Code::CHAIN_INCOMPLETE) && !slot->has(Code::CHAIN_ONLY_WITH_SEEN_INTERMEDIATES)) {
+      if (verified_.size() >= kMaxVerifiedChains) verified_.clear();
+      verified_.insert_or_assign(std::move(key), *slot);
+    }
+  }
   remember_intermediates(chain);
 
   event.audit = &*slot;

@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -1095,6 +1096,28 @@ ChainAudit audit_chain(const ChainAuditInput& in, const TrustStore& trust) {
 
   std::stable_sort(out.findings.begin(), out.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.code < b.code; });
+
+  // For which capture times this very result holds: it changes only where a certificate of
+  // the path or of the chain as sent becomes valid, expires, or enters its last 30 days
+  // (whose findings count the days left, so no window at all inside them).
+  std::vector<Facts> judged;
+  for (const PathEntry& e : path) judged.push_back(e.facts);
+  for (const x509::Certificate& c : sent)
+    if (c.x509() != nullptr) judged.push_back(facts_of(c));
+  out.stable_from = std::numeric_limits<int64_t>::min();
+  out.stable_until = std::numeric_limits<int64_t>::max();
+  const int64_t t = judge.captured;
+  for (const Facts& f : judged) {
+    if (!f.times_readable || (t >= f.not_after - 30 * kDay && t < f.not_after)) {
+      out.stable_from = t;
+      out.stable_until = t + 1;
+      break;
+    }
+    for (int64_t boundary : {f.not_before, f.not_after - 30 * kDay, f.not_after}) {
+      if (boundary <= t) out.stable_from = std::max(out.stable_from, boundary);
+      else out.stable_until = std::min(out.stable_until, boundary);
+    }
+  }
   return out;
 }
 

@@ -196,6 +196,11 @@ struct ChainAudit {
   // Facts that are not findings, one line each ("CN=x was valid at capture time but has
   // expired since 2025-01-01 00:00:00 UTC").
   std::vector<std::string> notes;
+  // The result is the same for every capture time in [stable_from, stable_until) (seconds
+  // since the epoch), the other inputs unchanged: what lets a caller reuse it (AuditingSink
+  // caches chains by fingerprint). A one-second window when it must not be reused.
+  int64_t stable_from = 0;
+  int64_t stable_until = 0;
   std::vector<Finding> findings;  // sorted by code (enum order), then path order
 
   bool has(Code code) const;

@@ -165,6 +165,14 @@ f.check(parties == ["client", "client", "server"], f"--audit -j: chains by party
 f.check(evs and evs[-1].get("event") == "audit_end" and evs[-1]["findings"]["high"] == 1,
         f"--audit -j: audit_end {evs[-1] if evs else None}")
 
+# One chain, one verification: four connections send the same server chain, two client chains.
+r = common.run_tlslens(["-r", os.path.join(A, "audit-client-cert.pcap"), "-l", os.path.join(A, "audit-client-cert.keys"),
+                        "--ca-file", ROOT, "--now", NOW, "-q", "--stats"])
+verified = re.search(r"chains verified\s+(\d+)", r.stdout)
+reused = re.search(r"chain verifications reused\s+(\d+)", r.stdout)
+f.check(verified and reused and (verified.group(1), reused.group(1)) == ("3", "5"),
+        f"--stats chain verifications: {verified and verified.group(0)}, {reused and reused.group(0)}")
+
 # docs/audit.md documents every code the program knows.
 source = open(os.path.join(common.SOURCE_DIR, "core", "audit", "finding.cpp")).read()
 codes = re.findall(r'CodeInfo\{\w+, "(\w+)"', source)

@@ -1161,5 +1161,39 @@ TEST_F(TrustStoreTest, VerificationFromSeveralThreads) {
   EXPECT_EQ(trusted.load(), 200);
 }
 
+// ---- the window a result holds for (what lets AuditingSink reuse it) ----------------------
+
+ChainAudit audit_at(const std::vector<Certificate>& chain, const TrustStore& trust, int64_t captured) {
+  ChainAuditInput in;
+  in.chain = chain;
+  in.captured = at(captured);
+  in.name = "www.example.com";
+  in.now = at(kCapture + 10 * kDay);
+  return audit_chain(in, trust);
+}
+
+TEST_F(ChainAuditTest, StableWindowEndsWhereTheLeafEntersItsLastThirtyDays) {
+  // The leaf is valid from kCapture - 30 days to kCapture + 300 days; the intermediate and root
+  // much longer: the result holds from the leaf's notBefore to 30 days before its notAfter.
+  ChainAudit a = run({pki.leaf, pki.intermediate});
+  EXPECT_EQ(a.stable_from, kCapture - 30 * kDay);
+  EXPECT_EQ(a.stable_until, kCapture + 270 * kDay);
+  // Any time inside gives the same findings; the first second outside does not.
+  ChainAudit inside = audit_at({pki.leaf, pki.intermediate}, pki.trust, kCapture + 269 * kDay);
+  EXPECT_EQ(codes(inside), codes(a));
+  ChainAudit outside = audit_at({pki.leaf, pki.intermediate}, pki.trust, kCapture + 270 * kDay);
+  EXPECT_EQ(codes(outside), std::vector<std::string>{"CERT_EXPIRES_SOON"});
+  ChainAudit before = audit_at({pki.leaf, pki.intermediate}, pki.trust, kCapture - 30 * kDay - 1);
+  EXPECT_EQ(codes(before), std::vector<std::string>{"CERT_NOT_YET_VALID"});
+}
+
+TEST_F(ChainAuditTest, NoStableWindowInsideTheLastThirtyDays) {
+  // CERT_EXPIRES_SOON counts the days left, so the result is good for its own second only.
+  ChainAudit a = audit_at({pki.leaf, pki.intermediate}, pki.trust, kCapture + 280 * kDay);
+  ASSERT_EQ(codes(a), std::vector<std::string>{"CERT_EXPIRES_SOON"});
+  EXPECT_EQ(a.stable_from, kCapture + 280 * kDay);
+  EXPECT_EQ(a.stable_until, kCapture + 280 * kDay + 1);
+}
+
 }  // namespace
 }  // namespace tlslens::audit
