@@ -217,6 +217,8 @@ bool load_key_material(const cli::Options& o, const std::vector<DecryptionSecret
 bool export_key_log_text(const cli::Options& o, const std::vector<DecryptionSecrets>& embedded, std::string& out) {
   std::string all;
   for (const std::string& path : o.keylogs) {
+    // Live: a key log that does not exist yet is followed; its lines are embedded as they come.
+    if (o.read_file.empty() && !std::filesystem::exists(path)) continue;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       fmt::print(stderr, "tlslens: cannot read key log {}\n", path);
@@ -245,8 +247,7 @@ bool export_key_log_text(const cli::Options& o, const std::vector<DecryptionSecr
 
 // Opens the --export-dsb file and writes its secrets; false (after saying why) when it cannot.
 bool open_export(const cli::Options& o, const std::vector<DecryptionSecrets>& embedded, const PacketSource& source,
-                 PcapngWriter& writer) {
-  std::string key_log_text;
+                 PcapngWriter& writer, std::string& key_log_text) {
   if (!export_key_log_text(o, embedded, key_log_text)) return false;
   try {
     writer.open(o.export_dsb, static_cast<uint32_t>(source.snaplen() > 0 ? source.snaplen() : 0));
@@ -255,7 +256,7 @@ bool open_export(const cli::Options& o, const std::vector<DecryptionSecrets>& em
     fmt::print(stderr, "tlslens: {}\n", e.what());
     return false;
   }
-  if (key_log_text.empty())
+  if (key_log_text.empty() && !(o.read_file.empty() && !o.keylogs.empty()))
     fmt::print(stderr, "tlslens: warning: {} holds no secrets: no key log was given (-l) or used from the input\n",
                o.export_dsb);
   if (!o.rsa_keys.empty() || !o.psks.empty())
@@ -285,7 +286,30 @@ int run(const cli::Options& o) {
   }
 
   PcapngWriter exporter;
-  if (!o.export_dsb.empty() && !open_export(o, embedded, *source, exporter)) return kExitInputError;
+  std::string exported_text;
+  if (!o.export_dsb.empty() && !open_export(o, embedded, *source, exporter, exported_text)) return kExitInputError;
+  // Live: lines the key log gains during the capture go into the export as they come, each once,
+  // in a Decryption Secrets Block written before the next packet.
+  std::unordered_set<std::string> exported_lines;
+  std::string secrets_to_export;
+  if (exporter.is_open() && keys && o.read_file.empty()) {
+    for (std::string_view rest = exported_text; !rest.empty();) {
+      const size_t end = rest.find('\n');
+      exported_lines.emplace(rest.substr(0, end));
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    }
+    keys->key_log.set_line_observer([&](std::string_view line) {
+      if (exported_lines.emplace(line).second) {
+        secrets_to_export.append(line);
+        secrets_to_export += '\n';
+      }
+    });
+  }
+  const auto export_new_secrets = [&] {
+    if (secrets_to_export.empty()) return;
+    exporter.append_secrets(secrets_to_export);
+    secrets_to_export.clear();
+  };
 
   const bool live = o.read_file.empty();
   OutputStream out(stdout);
@@ -397,13 +421,17 @@ int run(const cli::Options& o) {
         // Live: the key log grows while we capture; re-read it (a size check when unchanged)
         // every few packets so a new connection's secrets are there when its records come.
         if (live && keys && (++packets_since_refresh & 31) == 0) keys->key_log.refresh();
-        if (exporter.is_open()) exporter.write(packet);
+        if (exporter.is_open()) {
+          export_new_secrets();
+          exporter.write(packet);
+        }
         analyzer.process(packet);
         if (live) out.flush();
         break;
       case ReadStatus::timeout:
         // Idle live capture: a browser may have appended to the key log meanwhile.
         if (keys) keys->key_log.refresh();
+        if (exporter.is_open()) export_new_secrets();
         out.flush();
         break;
       case ReadStatus::end:
@@ -448,6 +476,7 @@ int run(const cli::Options& o) {
     exit_code = kExitInputError;
   }
   try {
+    if (exporter.is_open()) export_new_secrets();
     exporter.close();
   } catch (const CaptureError& e) {
     fmt::print(stderr, "tlslens: {}\n", e.what());

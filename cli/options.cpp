@@ -99,9 +99,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                  "Also write the packets read to OUT.pcapng with the key logs (-l and the input's own "
                  "Decryption Secrets Blocks) embedded, so Wireshark and tlslens decrypt it without -l. "
                  "RSA keys (-k) and PSKs are not exported: a Decryption Secrets Block holds key log text, "
-                 "not private keys")
-      ->option_text("OUT.pcapng")
-      ->needs(read);
+                 "not private keys. In live capture, secrets a key log gains are embedded as they come")
+      ->option_text("OUT.pcapng");
   app.add_option("--write-decrypted", o.write_decrypted,
                  "Write the decrypted application data to DIR, one file per connection and direction "
                  "(connN-CLIENT_PORT-SERVER_PORT-c2s.bin / -s2c.bin); needs key material")

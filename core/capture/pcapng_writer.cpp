@@ -75,6 +75,11 @@ void PcapngWriter::add_secrets(std::string_view key_log_text) {
   if (!file_) throw std::logic_error("PcapngWriter::add_secrets: not open");
   if (packets_written_ > 0)
     throw std::logic_error("PcapngWriter::add_secrets: secrets must come before the first packet");
+  append_secrets(key_log_text);
+}
+
+void PcapngWriter::append_secrets(std::string_view key_log_text) {
+  if (!file_) throw std::logic_error("PcapngWriter::append_secrets: not open");
   if (key_log_text.empty()) return;
   begin_block(decryption_secrets_block);
   append_u32(tls_key_log_secrets);

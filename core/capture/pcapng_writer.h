@@ -45,6 +45,10 @@ class PcapngWriter {
   // Writes a Decryption Secrets Block holding `key_log_text`. Empty text writes nothing.
   // Throws std::logic_error when a packet was already written (the secrets would come too late).
   void add_secrets(std::string_view key_log_text);
+  // Writes a Decryption Secrets Block here, between packets: live capture, where a key log
+  // grows while we capture. tlslens (which reads every block first) and `tshark -2` apply it
+  // to the whole file; a single-pass reader only to the packets after it.
+  void append_secrets(std::string_view key_log_text);
 
   // Writes one packet (an Interface Description Block first if its link type is new).
   void write(const Packet& packet);

@@ -353,6 +353,7 @@ void KeyLog::handle_line(std::string_view line, uint32_t source, size_t line_num
   decode_hex(value, secret.bytes.data());
   secret.size = static_cast<uint8_t>(value.size() / 2);
   store(key, secret);
+  if (observer_ && !tentative) observer_(line);
 }
 
 void KeyLog::add_lines(std::string_view text, uint32_t source, bool last_line_complete) {

@@ -37,6 +37,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,6 +104,10 @@ class KeyLog {
   // it from the start, then it is followed like a loaded file. Returns false (and registers
   // nothing) for an empty path or a path already loaded or watched.
   bool watch_file(const std::string& path);
+  // Called with each well-formed, complete line read from now on (without its line end; a
+  // repeated line is passed again), e.g. to embed what a live capture's key log gains into an
+  // export. Null: none.
+  void set_line_observer(std::function<void(std::string_view line)> observer) { observer_ = std::move(observer); }
   // Files refresh() follows (loaded regular files and watched paths).
   size_t followed_files() const;
   // Reads what was appended to the loaded files since they were last read. Returns true if a
@@ -177,6 +182,7 @@ class KeyLog {
   std::vector<KeyLogProblem> problems_;
   size_t suppressed_problems_ = 0;
   size_t unknown_labels_ = 0;
+  std::function<void(std::string_view)> observer_;
   bool changed_ = false;  // set by store(): a secret was added or replaced
 };
 

@@ -129,7 +129,9 @@ def tls13_exchange_with_keylog(port):
 
 
 f.check(not os.path.exists(keylog), "the key log must not exist before the capture starts")
-proc = subprocess.Popen([common.TLSLENS, "-i", "lo", "-l", keylog, "-j", "-d", "tcp", "port", str(keylog_port)],
+exported = os.path.join(tmp, "live-export.pcapng")
+proc = subprocess.Popen([common.TLSLENS, "-i", "lo", "-l", keylog, "-j", "-d", "--export-dsb", exported,
+                         "tcp", "port", str(keylog_port)],
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 time.sleep(1.5)  # let libpcap activate the capture before traffic starts
 response = b""
@@ -173,4 +175,16 @@ f.check(len(ends) == 1, f"expected one capture_end event, found {len(ends)}")
 usage = (ends[0].get("decryption") or {}) if ends else {}
 f.check(usage.get("key_log_entries", 0) >= 4,
         f"the key log written during the capture was not read: capture_end decryption {usage!r}")
+
+# --export-dsb during the live capture: the secrets the key log gained are embedded as they
+# came, so the export decrypts on its own (no -l).
+f.check(os.path.exists(exported), "--export-dsb wrote nothing during live capture")
+if os.path.exists(exported):
+    r = common.run_tlslens(["-r", exported, "-j", "-d", "--no-audit"])
+    previews = " ".join(json.loads(line).get("data_preview", "") for line in common.output_lines(r)
+                        if '"event":"record"' in line)
+    f.check(r.returncode == 0 and "GET /live-keylog" in previews,
+            f"the live export does not decrypt on its own: {r.returncode} {r.stderr!r}")
+    with open(exported, "rb") as fh:
+        f.check(fh.read().count(b"CLIENT_TRAFFIC_SECRET_0 ") == 1, "the live export does not hold the secrets once")
 f.finish("live")

@@ -706,3 +706,31 @@ TEST(KeyLog, SharedCorpusKeyLogsLoadCleanly) {
 
 }  // namespace
 }  // namespace tlslens::crypto
+
+namespace tlslens::crypto {
+namespace {
+
+TEST(KeyLog, LineObserverSeesEveryCompleteLineReadAfterItIsSet) {
+  TempDir dir;
+  fs::path path = dir / "observed.keys";
+  const std::string first = line("CLIENT_RANDOM", pattern(32, 1), pattern(48, 1));
+  write_file(path, first);
+  KeyLog log;
+  std::string error;
+  ASSERT_TRUE(log.load_file(path.string(), error)) << error;
+  std::vector<std::string> seen;
+  log.set_line_observer([&](std::string_view l) { seen.emplace_back(l); });
+
+  // A line written in two parts is passed once, when complete; comments and bad lines never.
+  const std::string second = line("CLIENT_TRAFFIC_SECRET_0", pattern(32, 2), pattern(32, 2));
+  write_file(path, "# comment\nCLIENT_RANDOM nothex\n" + second.substr(0, 50), true);
+  log.refresh();
+  EXPECT_TRUE(seen.empty());
+  write_file(path, second.substr(50), true);
+  log.refresh();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0] + "\n", second);
+}
+
+}  // namespace
+}  // namespace tlslens::crypto

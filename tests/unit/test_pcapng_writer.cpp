@@ -275,5 +275,42 @@ TEST(PcapngWriter, TsharkReadsEveryPacket) {
   EXPECT_EQ(output, "1\n2\n3\n");
 }
 
+TEST(PcapngWriter, SecretsAppendedBetweenPacketsAreReadBackInOrder) {
+  TempDir dir;
+  const std::string path = dir.file("live.pcapng");
+  const auto packets = two_link_type_packets();
+  PcapngWriter writer;
+  writer.open(path, 262144);
+  writer.add_secrets(kKeyLog);
+  for (size_t i = 0; i < packets.size(); ++i) {
+    Packet packet;
+    packet.link_type = packets[i].link_type;
+    packet.ts = Timestamp{packets[i].ts_ns};
+    packet.data = packets[i].bytes;
+    packet.wire_length = packets[i].wire_length;
+    writer.write(packet);
+    if (i == 0) {
+      EXPECT_THROW(writer.add_secrets("late\n"), std::logic_error);  // add_secrets is for the start only
+      writer.append_secrets("CLIENT_RANDOM appended-after-the-first-packet\n");
+    }
+  }
+  writer.close();
+  const auto blocks = walk_blocks(capture_test::read_file(path));
+  std::vector<uint32_t> types;
+  for (const auto& b : blocks) types.push_back(b.type);
+  ASSERT_GE(types.size(), 5u);
+  // SHB, DSB, IDB, EPB, then the appended DSB before the second packet.
+  EXPECT_EQ(types[1], PcapngWriter::decryption_secrets_block);
+  EXPECT_EQ(types[3], PcapngWriter::enhanced_packet_block);
+  EXPECT_EQ(types[4], PcapngWriter::decryption_secrets_block);
+  auto reader = PcapngReader::open(CaptureFileStream::open(path), path);
+  Packet packet;
+  while (reader->next(packet) == ReadStatus::packet) {
+  }
+  ASSERT_EQ(reader->decryption_secrets().size(), 2u);
+  const auto& appended = reader->decryption_secrets()[1].data;
+  EXPECT_EQ(std::string(appended.begin(), appended.end()), "CLIENT_RANDOM appended-after-the-first-packet\n");
+}
+
 }  // namespace
 }  // namespace tlslens
