@@ -10,6 +10,7 @@
 #include "core/audit/signature_checks.h"
 #include "core/tls/handshake_decoders.h"
 #include "core/tls/registry.h"
+#include "core/util/reader.h"
 #include "core/x509/certificate_cache.h"
 
 namespace tlslens::audit {
@@ -83,6 +84,23 @@ std::string http_host(Bytes data) {
     pos = end + 2;
   }
   return {};
+}
+
+// TLS 1.3 staples the OCSP response in the status_request extension of the leaf's
+// CertificateEntry: that extension's data (a CertificateStatus), or nothing.
+std::optional<Bytes> tls13_leaf_status(Bytes message) {
+  if (message.size() < 4) return std::nullopt;
+  Reader r(message.subspan(4));
+  Reader context, list, leaf, extensions;
+  if (!r.prefixed8(context) || !r.prefixed24(list) || !list.prefixed24(leaf) || !list.prefixed16(extensions))
+    return std::nullopt;
+  while (!extensions.empty()) {
+    uint16_t type = 0;
+    Reader data;
+    if (!extensions.u16(type) || !extensions.prefixed16(data)) return std::nullopt;
+    if (type == 5) return data.rest();  // status_request
+  }
+  return std::nullopt;
 }
 
 // "example.com:8443" -> "example.com", "[::1]:443" -> "::1"; lowercased, one trailing dot dropped.
@@ -212,6 +230,9 @@ void AuditingSink::tls_message(const Connection& conn, const tls::RecordEvent& r
       break;
     case tls::handshake_type::certificate:
       on_certificate(conn, st, record, facts);
+      if (facts.tls13() && record.dir == Direction::server_to_client) {
+        if (auto status = tls13_leaf_status(message.bytes)) check_stapled_status(conn, st, record, *status, type);
+      }
       break;
     case tls::handshake_type::server_key_exchange:
       run_policy(conn, st, facts, &record);  // the DHE group is known now
@@ -362,14 +383,20 @@ void AuditingSink::on_certificate_verify(const Connection& conn, State& st, cons
 
 void AuditingSink::on_certificate_status(const Connection& conn, State& st, const tls::RecordEvent& record,
                                          const tls::MessageEvent& message) {
+  if (message.bytes.size() < 4) return;
+  check_stapled_status(conn, st, record, message.bytes.subspan(4), tls::handshake_type::certificate_status);
+}
+
+void AuditingSink::check_stapled_status(const Connection& conn, State& st, const tls::RecordEvent& record,
+                                        Bytes certificate_status, uint8_t handshake_type) {
   const auto& chain = st.audit.server_certificates;
-  if (chain.empty() || chain[0].x509() == nullptr || message.bytes.size() < 4) return;
-  auto der = stapled_ocsp_response(message.bytes.subspan(4));
+  if (chain.empty() || chain[0].x509() == nullptr) return;
+  auto der = stapled_ocsp_response(certificate_status);
   if (!der) return;
   X509* issuer = chain.size() > 1 ? chain[1].x509() : nullptr;
   OcspStatus status = check_stapled_ocsp(*der, chain[0].x509(), issuer, record.at.ts, Party::server);
   for (Finding& f : status.findings)
-    report(conn, st, event_at(std::move(f), record, tls::handshake_type::certificate_status));
+    report(conn, st, event_at(std::move(f), record, handshake_type));
 }
 
 void AuditingSink::on_alert(const Connection& conn, State& st, const tls::RecordEvent& record,

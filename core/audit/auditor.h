@@ -5,7 +5,8 @@
 //    verified when its Certificate message goes by (TLS 1.3 ones once decrypted) and reported
 //    right after that message (audit_chain), then its findings; every other finding follows
 //    the event that showed it (ServerHello / ServerKeyExchange: policy; ServerKeyExchange and
-//    CertificateVerify: signatures; CertificateStatus: OCSP; fatal alerts; the first
+//    CertificateVerify: signatures; CertificateStatus and, in TLS 1.3, the leaf's
+//    status_request entry: OCSP; fatal alerts; the first
 //    decrypted HTTP request: its Host header). The connection's tls_summary carries all of
 //    it (SessionSummary::audit).
 //  - Verification uses the capture time of the Certificate message, never the clock; "now"
@@ -69,6 +70,8 @@ class AuditingSink final : public EventSink {
                              const tls::MessageEvent& message, const tls::TlsFacts& facts);
   void on_certificate_status(const Connection& conn, State& st, const tls::RecordEvent& record,
                              const tls::MessageEvent& message);
+  void check_stapled_status(const Connection& conn, State& st, const tls::RecordEvent& record, Bytes certificate_status,
+                            uint8_t handshake_type);
   void on_alert(const Connection& conn, State& st, const tls::RecordEvent& record, const tls::MessageEvent& message);
   void check_host_header(const Connection& conn, State& st, const tls::RecordEvent& record);
   void remember_intermediates(const std::vector<x509::Certificate>& chain);
