@@ -78,4 +78,8 @@ else:
     print("SKIPPED live-interface error checks: not root")
 
 shutil.rmtree(tmp)
+expect_error(["-r", os.path.join(common.CAPTURES_DIR, "demo.pcapng"), "--ca-file", "/nonexistent/roots.pem"],
+             "tlslens: cannot read CA file /nonexistent/roots.pem: No such file or directory", "missing CA file")
+expect_error(["-r", os.path.join(common.CAPTURES_DIR, "demo.pcapng"), "--now", "2026-13-01"],
+             "tlslens: --now 2026-13-01: not a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", "bad --now")
 f.finish("errors")
