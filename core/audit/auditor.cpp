@@ -290,6 +290,7 @@ void AuditingSink::remember_intermediates(const std::vector<x509::Certificate>& 
     if (known) continue;
     if (seen_intermediates_.size() >= kMaxSeenIntermediates) seen_intermediates_.erase(seen_intermediates_.begin());
     seen_intermediates_.push_back(cert);
+    ++seen_generation_;
   }
 }
 
@@ -327,17 +328,20 @@ void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::
   for (const x509::Certificate& c : chain) key += "|" + (c.info().parsed ? c.info().sha256_fingerprint : "?");
   const int64_t captured = record.at.ts.whole_seconds();
   auto cached = verified_.find(key);
-  if (cached != verified_.end() && captured >= cached->second.stable_from && captured < cached->second.stable_until) {
-    slot = cached->second;
+  if (cached != verified_.end() && captured >= cached->second.audit.stable_from &&
+      captured < cached->second.audit.stable_until &&
+      (!cached->second.depends_on_seen || cached->second.seen_generation == seen_generation_)) {
+    slot = cached->second.audit;
     ++verification_reuses_;
   } else {
     slot = ::tlslens::audit::audit_chain(input, *options_.trust);
     ++verifications_;
-    // Results that depend on what other connections sent are not reused.
-    if (!slot->has(Code::CHAIN_INCOMPLETE) && !slot->has(Code::CHAIN_ONLY_WITH_SEEN_INTERMEDIATES)) {
-      if (verified_.size() >= kMaxVerifiedChains) verified_.clear();
-      verified_.insert_or_assign(std::move(key), *slot);
-    }
+    if (verified_.size() >= kMaxVerifiedChains) verified_.clear();
+    // A chain that lacks an issuer is judged with the intermediates other connections sent:
+    // its result holds only while that set is unchanged.
+    const bool depends_on_seen =
+        slot->has(Code::CHAIN_INCOMPLETE) || slot->has(Code::CHAIN_ONLY_WITH_SEEN_INTERMEDIATES);
+    verified_.insert_or_assign(std::move(key), VerifiedChain{*slot, depends_on_seen, seen_generation_});
   }
   remember_intermediates(chain);
 

@@ -82,7 +82,13 @@ class AuditingSink final : public EventSink {
   std::vector<x509::Certificate> seen_intermediates_;
   // Chain verifications by (party, name, key use, fingerprints): 13 000 connections to one
   // server verify its chain once. Reused only for capture times where the result holds.
-  std::unordered_map<std::string, ChainAudit> verified_;
+  struct VerifiedChain {
+    ChainAudit audit;
+    bool depends_on_seen = false;  // reusable only while seen_generation_ is unchanged
+    uint64_t seen_generation = 0;
+  };
+  std::unordered_map<std::string, VerifiedChain> verified_;
+  uint64_t seen_generation_ = 0;  // bumped when seen_intermediates_ changes
   uint64_t verifications_ = 0;
   uint64_t verification_reuses_ = 0;
   std::optional<Severity> worst_;
