@@ -8,7 +8,7 @@
 #
 # Needs what make_captures.sh needs (root, unshare, tcpdump, iproute2, ethtool, openssl, tshark/editcap,
 # /usr/bin/python3 with python3-cryptography) plus gnutls-bin (gnutls-cli/gnutls-serv: a client that does not
-# offer secure renegotiation, RC4 and 3DES).  The PKI is certs/audit/ (tools/mkauditcerts.py; made only if missing).
+# offer secure renegotiation, RC4 and 3DES, heartbeat).  The PKI is certs/audit/ (tools/mkauditcerts.py; made only if missing).
 # Every capture runs its peers and tcpdump in a private network namespace (unshare -n) whose loopback has MTU 1500
 # and no offloads; the server listens on 127.0.0.1:443.  No traffic leaves the namespace.
 set -euo pipefail
@@ -56,19 +56,73 @@ one() {
   client $3 $4
   wait "$SRV"
 }
-# gserve CHAIN KEY PRIORITY: gnutls-serv in the background (its HTTP status page as the response); pid in SRV
+# gserve CHAIN KEY PRIORITY [OPTIONS...]: gnutls-serv in the background (its HTTP status page as the response); pid
+# in SRV
 gserve() {
   # shellcheck disable=SC2086
   timeout 60 gnutls-serv $GNUTLS_SERV_OPTS --x509certfile "$C/$1.pem" --x509keyfile "$C/$2.key" --priority "$3" \
-      >/dev/null 2>&1 &
+      "${@:4}" >/dev/null 2>&1 &
   SRV=$!
   wait_listen $PORT
 }
 gstop() { kill "$SRV" 2>/dev/null || true; wait "$SRV" 2>/dev/null || true; }
-# gclient PRIORITY: gnutls-cli sends one request (it does not verify: --insecure); SSLKEYLOGFILE is the key log
+# gclient PRIORITY [OPTIONS...]: gnutls-cli sends one request (it does not verify: --insecure); SSLKEYLOGFILE is
+# the key log
 gclient() {
   { printf "%b" "$REQ"; sleep 1; } | SSLKEYLOGFILE="$KEYS" timeout 20 gnutls-cli --insecure --sni-hostname localhost \
-      -p $PORT --priority "$1" 127.0.0.1 >/dev/null 2>&1
+      -p $PORT --priority "$1" "${@:2}" 127.0.0.1 >/dev/null 2>&1
+}
+# mkwww: a directory with index.html = a whole HTTP/1.1 response with a 600-byte body, for `openssl s_server -HTTP`
+mkwww() {
+  local www
+  www=$(mktemp -d)
+  printf 'HTTP/1.1 200 OK\r\nServer: tlslens-test\r\nContent-Type: text/plain\r\nContent-Length: 600\r\n\r\n' \
+      >"$www/index.html"
+  $PY -c 'import sys; sys.stdout.write(("line of the tlslens audit body\n" * 30)[:600])' >>"$www/index.html"
+  echo "$www"
+}
+# ocsp_response LEAF SIGNER OUT.der: the DER OCSP response for $C/LEAF.pem (issuer intermediate-ca) that `openssl ocsp`
+# gives as a responder signing with $C/SIGNER (intermediate-ca itself, or the delegated ocsp-responder), from an
+# index.txt where good is valid and revoked was revoked on 2026-12-01 (keyCompromise); thisUpdate now, nextUpdate +7d
+ocsp_response() {
+  local leaf=$1 signer=$2 out=$3 dir l
+  dir=$(mktemp -d)
+  : >"$dir/index.txt"
+  for l in good revoked; do
+    local serial enddate subject
+    serial=$(openssl x509 -in "$C/$l.pem" -noout -serial | cut -d= -f2)
+    enddate=$(date -u -d "$(openssl x509 -in "$C/$l.pem" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+    subject=$(openssl x509 -in "$C/$l.pem" -noout -subject -nameopt compat | sed 's/^subject=//')
+    if [ $l = revoked ]; then
+      printf 'R\t%s\t261201000000Z,keyCompromise\t%s\tunknown\t%s\n' "$enddate" "$serial" "$subject"
+    else
+      printf 'V\t%s\t\t%s\tunknown\t%s\n' "$enddate" "$serial" "$subject"
+    fi >>"$dir/index.txt"
+  done
+  openssl ocsp -issuer "$C/intermediate-ca.pem" -cert "$C/$leaf.pem" -no_nonce -reqout "$dir/req.der" >/dev/null
+  openssl ocsp -index "$dir/index.txt" -CA "$C/intermediate-ca.pem" -rsigner "$C/$signer.pem" -rkey "$C/$signer.key" \
+      -reqin "$dir/req.der" -respout "$out" -ndays 7 >/dev/null
+  openssl ocsp -respin "$out" -resp_text -noverify 2>/dev/null | grep -E "Responder Id|Cert Status|Revocation" >&2
+  rm -rf "$dir"
+}
+# ocsp_pair LEAF SIGNER VERSION: openssl s_server (VERSION -tls1_2/-tls1_3, -HTTP) sends $C/LEAF.pem + intermediate-ca
+# and staples the OCSP response ocsp_response makes; openssl s_client asks for it (-status), verifies the chain and
+# the name, sends one request and writes the key log
+ocsp_pair() {
+  local leaf=$1 signer=$2 v=$3 www
+  www=$(mkwww)
+  ocsp_response "$leaf" "$signer" "$www/ocsp.der"
+  (cd "$www" && exec timeout 60 openssl s_server -accept $PORT -naccept 1 -HTTP -quiet "$v" \
+      -cert "$C/$leaf.pem" -key "$C/$leaf.key" -cert_chain "$C/intermediate-ca.pem" -status_file "$www/ocsp.der" \
+      >/dev/null 2>&1) &
+  SRV=$!
+  wait_listen $PORT
+  printf "%b" "$REQ" | timeout 20 openssl s_client -connect 127.0.0.1:$PORT -servername localhost -alpn http/1.1 "$v" \
+      -status -CAfile "$C/root-ca.pem" -verify_return_error -verify_hostname localhost -keylogfile "$KEYS" -ign_eof \
+      >"$www/client.log" 2>&1
+  grep -E "Cert Status|^ *Protocol  :|^ *Verify return code" "$www/client.log" | sed 's/^ *//' | sort -u >&2
+  wait "$SRV" || true
+  rm -rf "$www"
 }
 
 sc_good() {                 # TLS 1.3, then TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256 (EMS); verifying client
@@ -139,10 +193,7 @@ sc_client_cert() {
   # 3-4. a client certificate whose EKU is serverAuth only, TLS 1.2 then TLS 1.3: openssl s_server -verify asks
   #      for a certificate and accepts it although it does not verify for a client ("unsuitable certificate purpose")
   local www v vers
-  www=$(mktemp -d)
-  printf 'HTTP/1.1 200 OK\r\nServer: tlslens-test\r\nContent-Type: text/plain\r\nContent-Length: 600\r\n\r\n' \
-      >"$www/index.html"
-  $PY -c 'import sys; sys.stdout.write(("line of the tlslens audit body\n" * 30)[:600])' >>"$www/index.html"
+  www=$(mkwww)
   for v in -tls1_2 -tls1_3; do
     (cd "$www" && exec timeout 60 openssl s_server -accept $PORT -naccept 1 -HTTP -quiet "$v" \
         -cert "$C/good.pem" -key "$C/good.key" -cert_chain "$C/intermediate-ca.pem" \
@@ -180,6 +231,40 @@ sc_weak_cipher() {
   # 3. OpenSSL on both sides: ECDHE-RSA-NULL-SHA (no encryption at all)
   one good-chain good "--max 1.2 --ciphers ECDHE-RSA-NULL-SHA:@SECLEVEL=0" "$ROOT"
 }
+sc_ocsp_good()        { ocsp_pair good intermediate-ca -tls1_2; }     # a good staple signed by the issuer itself
+sc_ocsp_revoked()     { ocsp_pair revoked ocsp-responder -tls1_2; }   # revoked, signed by a delegated responder
+sc_tls13_ocsp_revoked() { ocsp_pair revoked ocsp-responder -tls1_3; } # the same in the leaf's CertificateEntry
+sc_downgrade() {
+  # a man in the middle (tools/downgrade_proxy.py, 443 -> 4443) removes supported_versions from the ClientHello of a
+  # TLS 1.3 client: the TLS 1.3-capable tlspeer server answers TLS 1.2 with DOWNGRD\x01 in its random, the client
+  # aborts (illegal_parameter), the proxy relays the alert. Both legs are captured: s0 client <-> proxy (offered
+  # TLS 1.3), s1 proxy <-> server (the rewritten ClientHello offers TLS 1.2 at most)
+  $PEER server --port 4443 --cert "$C/good-chain.pem" --key "$C/good.key" $SMALL --expect-fail &
+  SRV=$!
+  wait_listen 4443
+  timeout 60 $PY "$HERE/tools/downgrade_proxy.py" --listen $PORT --to 4443 &
+  local proxy=$!
+  wait_listen $PORT
+  client $ROOT --expect-fail
+  wait "$proxy"
+  wait "$SRV"
+}
+sc_host_mismatch() {        # SNI localhost, but the request inside asks for Host: other.example.test; TLS 1.2 then 1.3
+  serve good-chain good --conns 2
+  client $ROOT $T12G --host-header other.example.test
+  client $ROOT --host-header other.example.test
+  wait "$SRV"
+}
+sc_heartbeat() {            # gnutls-serv and gnutls-cli, TLS 1.2, both with --heartbeat: the server accepts it
+  gserve good-chain good 'NORMAL:-VERS-ALL:+VERS-TLS1.2' --heartbeat
+  gclient 'NORMAL:-VERS-ALL:+VERS-TLS1.2' --heartbeat
+  gstop
+}
+sc_tls13_heartbeat() {      # the same in TLS 1.3: the server's heartbeat extension is in EncryptedExtensions
+  gserve good-chain good 'NORMAL' --heartbeat
+  gclient 'NORMAL' --heartbeat
+  gstop
+}
 
 if [ "${1:-}" = "__inside" ]; then
   shift
@@ -200,7 +285,8 @@ ALL=(audit-good audit-expired audit-not-yet-valid audit-wrong-host audit-wildcar
      audit-self-signed audit-missing-intermediate audit-wrong-order audit-extra-cert audit-untrusted-root
      audit-rsa1024 audit-sha1-leaf audit-md5-leaf audit-long-validity audit-expires-soon audit-bad-usage
      audit-tls10 audit-tls11 audit-static-rsa audit-no-ems audit-cbc-noetm audit-dhe-1024 audit-no-reneg audit-tls13-bad-chain
-     audit-client-cert audit-fatal-alert audit-time-shifted audit-weak-cipher)
+     audit-client-cert audit-fatal-alert audit-time-shifted audit-weak-cipher audit-ocsp-good audit-ocsp-revoked
+     audit-tls13-ocsp-revoked audit-downgrade audit-host-mismatch audit-heartbeat audit-tls13-heartbeat)
 if [ $# -gt 0 ]; then NAMES=("$@"); else NAMES=("${ALL[@]}"); fi
 for n in "${NAMES[@]}"; do
   [[ " ${ALL[*]} " == *" $n "* ]] || { echo "make_audit_captures.sh: unknown capture $n (known: ${ALL[*]})" >&2; exit 2; }

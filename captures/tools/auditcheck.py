@@ -5,8 +5,10 @@
 
 Per connection (tcp.stream): the negotiated version and suite, the SNI the client sent, the Certificate chains as
 sent (server, and client for mutual TLS) named by their files in certs/audit/, the ClientHello/ServerHello
-extensions that the audit reads (extended_master_secret, encrypt_then_mac, renegotiation_info and the SCSV), alerts
-other than close_notify, and decrypted HTTP requests/responses.  tshark runs twice: with NAME.keys (TLS 1.3
+extensions that the audit reads (extended_master_secret, encrypt_then_mac, renegotiation_info and the SCSV,
+heartbeat), whether the ClientHello offered TLS 1.3 and the ServerHello random ends with the RFC 8446 downgrade
+sentinel DOWNGRD\x01, a stapled OCSP status (TLS 1.2 CertificateStatus or the TLS 1.3 CertificateEntry), alerts other
+than close_notify, decrypted HTTP requests/responses and a Host header that differs from the SNI.  tshark runs twice: with NAME.keys (TLS 1.3
 Certificates must then be visible) and without (they must not be).  Each capture is compared with EXPECT below;
 exit status 1 if anything differs.  --markdown prints the table of README.md.
 """
@@ -30,23 +32,27 @@ CERTS = os.path.join(os.path.dirname(os.path.abspath(D)), "certs", "audit")
 SUITES = {0xC02F: "ECDHE-RSA-AES128-GCM-SHA256", 0x1301: "TLS_AES_128_GCM_SHA256", 0x1302: "TLS_AES_256_GCM_SHA384",
           0x1303: "TLS_CHACHA20_POLY1305_SHA256", 0xC013: "ECDHE-RSA-AES128-SHA", 0x009C: "AES128-GCM-SHA256",
           0xC027: "ECDHE-RSA-AES128-SHA256", 0x009E: "DHE-RSA-AES128-GCM-SHA256", 0xC011: "ECDHE-RSA-RC4-SHA",
-          0xC012: "ECDHE-RSA-DES-CBC3-SHA", 0xC010: "ECDHE-RSA-NULL-SHA"}
+          0xC012: "ECDHE-RSA-DES-CBC3-SHA", 0xC010: "ECDHE-RSA-NULL-SHA", 0xC030: "ECDHE-RSA-AES256-GCM-SHA384"}
+OCSP_STATUS = {"0": "good", "1": "revoked", "2": "unknown"}
+SENTINEL12 = "444f574e47524401"    # "DOWNGRD\x01": the last 8 bytes of a TLS 1.3 server's random when it negotiates 1.2
 VERSIONS = {"0x0304": "TLS1.3", "0x0303": "TLS1.2", "0x0302": "TLS1.1", "0x0301": "TLS1.0"}
 ALERTS = {0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 40: "handshake_failure",
           42: "bad_certificate", 43: "unsupported_certificate", 45: "certificate_expired",
-          46: "certificate_unknown", 48: "unknown_ca", 70: "protocol_version", 80: "internal_error",
+          46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca", 70: "protocol_version", 80: "internal_error",
           90: "user_canceled", 100: "no_renegotiation", 116: "certificate_required"}
 FIELDS = ["frame.number", "frame.time_epoch", "tcp.stream", "tcp.srcport", "tls.handshake.type",
           "tls.handshake.version", "tls.handshake.extensions.supported_version", "tls.handshake.ciphersuite",
           "tls.handshake.extension.type", "tls.handshake.extensions_server_name", "tls.handshake.certificate",
-          "tls.alert_message.level", "tls.alert_message.desc", "http.request", "http.response"]
-SERVER_PORT = "443"
+          "tls.alert_message.level", "tls.alert_message.desc", "http.request", "http.response", "tls.handshake.random",
+          "ocsp.certStatus", "http.host"]
+SERVER_PORTS = ("443", "4443")     # 4443: the real server behind the proxy of audit-downgrade
 
 G12 = "ECDHE-RSA-AES128-GCM-SHA256"
+G12_256 = "ECDHE-RSA-AES256-GCM-SHA384"    # what OpenSSL and gnutls choose by default for TLS 1.2
 A256 = "TLS_AES_256_GCM_SHA384"
 GOOD = ["good", "intermediate-ca"]
-CLEAN12 = dict(ems=True, ri=True, http=(1, 1), alerts=[])        # what every OpenSSL<->OpenSSL TLS 1.2 conn shows
-CLEAN13 = dict(http=(1, 1), alerts=[])
+CLEAN12 = dict(ems=True, ri=True, hb=False, sentinel=False, ocsp=None, host=None, http=(1, 1), alerts=[])        # what every OpenSSL<->OpenSSL TLS 1.2 conn shows
+CLEAN13 = dict(hb=False, ocsp=None, host=None, http=(1, 1), alerts=[])
 
 
 def s12(chain, sni="localhost", suite=G12, v="TLS1.2", **kw):
@@ -63,7 +69,10 @@ def s13(chain, sni="localhost", **kw):
 
 # per capture, per TCP connection: the facts that must hold (keys not given are not compared)
 EXPECT = {
-    "audit-good": [s13(GOOD), s12(GOOD)],
+    # SENTINEL: a TLS 1.3-capable server (OpenSSL, gnutls) negotiating TLS 1.2 with a client that offered 1.2 at
+    # most puts DOWNGRD\x01 in its random: correct, no downgrade (audit-good s1, audit-no-reneg s1, audit-weak-cipher
+    # s0 and s1)
+    "audit-good": [s13(GOOD), s12(GOOD, sentinel=True)],
     "audit-expired": [s12(["expired", "intermediate-ca"])],
     "audit-not-yet-valid": [s12(["not-yet-valid", "intermediate-ca"])],
     "audit-wrong-host": [s12(GOOD, sni="www.example.test")],
@@ -91,7 +100,7 @@ EXPECT = {
     "audit-dhe-1024": [s12(GOOD, suite="DHE-RSA-AES128-GCM-SHA256")],
     # gnutls-serv answers HTTP/1.0 without Content-Length and ends with an RST: tshark counts no response
     "audit-no-reneg": [s12(GOOD, ri=False, scsv=False, ch_ri=False), s12(GOOD, ri=False, scsv=True, ch_ri=False,
-                                                                          http=(1, 0))],
+                                                                          http=(1, 0), sentinel=True)],
     "audit-tls13-bad-chain": [s13(["expired", "intermediate-ca"])],
     "audit-client-cert": [s12(GOOD, cchain=["client", "intermediate-ca"]), s13(GOOD, cchain=["client", "intermediate-ca"]),
                           s12(GOOD, cchain=["client-serverauth", "intermediate-ca"]),
@@ -101,9 +110,22 @@ EXPECT = {
                           s13(GOOD, cchain=["client-serverauth", "intermediate-ca"], http=(0, 0),
                               alerts=["server fatal unsupported_certificate"])],
     "audit-time-shifted": [s12(["leaf-2020", "intermediate-2020-ca"], start="2020-06-15")],
-    "audit-weak-cipher": [s12(GOOD, suite="ECDHE-RSA-RC4-SHA", etm=False, http=(1, 0)),
-                          s12(GOOD, suite="ECDHE-RSA-DES-CBC3-SHA", etm=True, http=(1, 0)),
+    "audit-weak-cipher": [s12(GOOD, suite="ECDHE-RSA-RC4-SHA", etm=False, http=(1, 0), sentinel=True),
+                          s12(GOOD, suite="ECDHE-RSA-DES-CBC3-SHA", etm=True, http=(1, 0), sentinel=True),
                           s12(GOOD, suite="ECDHE-RSA-NULL-SHA")],
+    "audit-ocsp-good": [s12(GOOD, suite=G12_256, ocsp="good")],
+    "audit-ocsp-revoked": [s12(["revoked", "intermediate-ca"], suite=G12_256, ocsp="revoked")],
+    "audit-tls13-ocsp-revoked": [s13(["revoked", "intermediate-ca"], ocsp="revoked")],
+    # s0 client <-> proxy: TLS 1.3 offered, sentinel; s1 proxy <-> server: the rewritten ClientHello offers TLS 1.2
+    # at most (same randoms). The client aborts after the ServerHello flight and writes no key
+    "audit-downgrade": [s12(GOOD, suite=G12_256, offer13=True, sentinel=True, http=(0, 0),
+                            alerts=["client fatal illegal_parameter"]),
+                        s12(GOOD, suite=G12_256, offer13=False, sentinel=True, http=(0, 0),
+                            alerts=["client fatal illegal_parameter"])],
+    "audit-host-mismatch": [s12(GOOD, host="other.example.test", sentinel=True), s13(GOOD, host="other.example.test")],
+    # gnutls on both sides (see audit-no-reneg): no RI from OpenSSL's list, but gnutls-serv sends it
+    "audit-heartbeat": [s12(GOOD, suite=G12_256, hb=True, http=(1, 0))],
+    "audit-tls13-heartbeat": [s13(GOOD, hb=True, http=(1, 0))],
 }
 
 
@@ -126,7 +148,7 @@ NAMES = cert_names()
 
 
 def tshark(path, keys):
-    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
+    cmd = ["tshark", "-n", "-r", path, "-d", "tcp.port==4443,tls", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
            "-E", "aggregator=|"]
     if keys:
         cmd += ["-o", "tls.keylog_file:" + keys]
@@ -149,17 +171,19 @@ def facts(rows):
             continue
         c = conns.setdefault(int(st), dict(v=None, suite=None, sni=None, chain=None, cchain=None, ems=None,
                                            etm=None, ri=None, scsv=None, ch_ri=None, alerts=[], http=[0, 0],
-                                           start=None, certs13_seen=False))
+                                           start=None, certs13_seen=False, hb=None, offer13=None, sentinel=None,
+                                           ocsp=None, host=None))
         if c["start"] is None:
             t = datetime.datetime.fromtimestamp(float(r["frame.time_epoch"]), datetime.timezone.utc)
             c["start"] = t.strftime("%Y-%m-%d")
-        server = r["tcp.srcport"] == SERVER_PORT
+        server = r["tcp.srcport"] in SERVER_PORTS
         types = [int(t) for t in split(r["tls.handshake.type"])]
         exts = split(r["tls.handshake.extension.type"])
         if 1 in types:
             c["sni"] = (split(r["tls.handshake.extensions_server_name"]) or [None])[0]
             c["scsv"] = "0x00ff" in split(r["tls.handshake.ciphersuite"])
             c["ch_ri"] = "65281" in exts
+            c["offer13"] = "0x0304" in split(r["tls.handshake.extensions.supported_version"])
         if 2 in types:
             sv = split(r["tls.handshake.extensions.supported_version"])
             c["v"] = "TLS1.3" if "0x0304" in sv else VERSIONS.get(split(r["tls.handshake.version"])[0], "?")
@@ -167,19 +191,29 @@ def facts(rows):
             c["suite"] = SUITES.get(int(cs, 16), cs)
             if c["v"] != "TLS1.3":
                 c["ems"], c["etm"], c["ri"] = "23" in exts, "22" in exts, "65281" in exts
+                c["hb"] = "15" in exts
+            rnd = split(r["tls.handshake.random"])
+            c["sentinel"] = bool(rnd) and rnd[-1].endswith(SENTINEL12)
         if 11 in types:
             der = split(r["tls.handshake.certificate"])
             chain = [NAMES.get(hashlib.sha256(bytes.fromhex(h)).hexdigest(), "?" + h[:16]) for h in der]
             c["chain" if server else "cchain"] = chain
             if c["v"] == "TLS1.3":
                 c["certs13_seen"] = True
+        if 8 in types and server:                    # EncryptedExtensions (TLS 1.3, decrypted)
+            c["hb"] = "15" in exts
         lv, ds = split(r["tls.alert_message.level"]), split(r["tls.alert_message.desc"])
         for lvl, desc in zip(lv, ds):
             if desc != "0":
                 c["alerts"].append("%s %s %s" % ("server" if server else "client", "fatal" if lvl == "2" else
                                                  "warning", ALERTS.get(int(desc), desc)))
+        for st_ in split(r.get("ocsp.certStatus")):
+            c["ocsp"] = OCSP_STATUS.get(st_, st_)
         if r.get("http.request"):
             c["http"][0] += 1
+            host = (split(r.get("http.host")) or [None])[0]
+            if host is not None and host != (c["sni"] or "127.0.0.1"):
+                c["host"] = host
         if r.get("http.response"):
             c["http"][1] += 1
     for c in conns.values():
@@ -192,9 +226,18 @@ def describe(c):
     if c["cchain"]:
         s += f"; client chain [{', '.join(c['cchain'])}]"
     if c["v"] != "TLS1.3":
-        s += "; SH ext: " + (" ".join(n for n, k in (("EMS", "ems"), ("ETM", "etm"), ("RI", "ri")) if c[k]) or "-")
+        s += "; SH ext: " + (" ".join(n for n, k in (("EMS", "ems"), ("ETM", "etm"), ("RI", "ri"), ("HB", "hb"))
+                                      if c[k]) or "-")
         if not c["ch_ri"] and not c["scsv"]:
             s += " (CH: no RI, no SCSV)"
+        if c["sentinel"]:
+            s += "; SH random ends DOWNGRD\\x01 (CH %s TLS 1.3)" % ("offered" if c["offer13"] else "did not offer")
+    elif c["hb"]:
+        s += "; EE ext: HB"
+    if c["ocsp"]:
+        s += "; OCSP staple: " + c["ocsp"]
+    if c["host"]:
+        s += "; Host header " + c["host"]
     if c["alerts"]:
         s += "; alerts: " + ", ".join(c["alerts"])
     s += "; http %d/%d" % c["http"]
@@ -205,7 +248,8 @@ def main():
     bad = 0
     if MARKDOWN:
         print("| file | first packet (UTC) | frames | per connection: version suite; SNI; chain(s) as sent (files of "
-              "certs/audit/); ServerHello extensions (TLS <= 1.2); alerts; decrypted http req/resp |")
+              "certs/audit/); ServerHello (TLS <= 1.2) or EncryptedExtensions extensions, downgrade sentinel; OCSP staple; "
+              "alerts; Host header if not the SNI; decrypted http req/resp |")
         print("|---|---|---|---|")
     for path in FILES:
         name = os.path.basename(path)[:-5]

@@ -100,6 +100,11 @@ LEAVES = {
     "client-serverauth": dict(cn="tlslens audit client without clientAuth",
                               san=[("email", "audit-client@tlslens.invalid")], ku=KU_CLIENT, eku=["serverAuth"],
                               serial=0x1012),
+    # OCSP (audit-ocsp-*): a leaf that the stapled response says is revoked, and a delegated OCSP responder
+    # (certified by intermediate-ca for OCSPSigning only) that signs that response
+    "revoked": dict(serial=0x1013),
+    "ocsp-responder": dict(cn="tlslens Audit OCSP Responder", san=[], ku=("digital_signature",), eku=["OCSPSigning"],
+                           serial=0x1014),
 }
 
 # extra chain files: name -> list of certificates, in the order a server sends them
@@ -162,7 +167,8 @@ def san(entries):
 
 
 HASHES = {"sha256": hashes.SHA256, "sha1": hashes.SHA1, "md5": hashes.MD5}
-EKUS = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
+EKUS = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH,
+        "OCSPSigning": ExtendedKeyUsageOID.OCSP_SIGNING}
 
 
 def make_ca(out, base):

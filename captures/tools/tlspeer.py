@@ -14,9 +14,10 @@ The client sends --requests requests per connection, reads each response, then c
 which is the only way python's ssl module can pick TLS 1.3 cipher suites (Ciphersuites=...) or groups (Groups=...).
 
 For the audit captures (make_audit_captures.sh): --min/--max 1.0 and 1.1 (with --ciphers '...:@SECLEVEL=0'),
---no-sni, --dhparams (server: a finite-field DH group for DHE suites), --expect-fail (the handshake is meant to
-fail: the client reports the error and exits 0, the server goes on to its next connection), and a client that reads
-a response without Content-Length up to the end of the connection.
+--no-sni, --host-header (client: a Host header other than the SNI), --dhparams (server: a finite-field DH group for
+DHE suites), --expect-fail (the handshake is meant to fail: the client reports the error and exits 0, the server
+goes on to its next connection), and a client that reads a response without Content-Length up to the end of the
+connection.
 """
 import argparse
 import os
@@ -53,6 +54,7 @@ def parse():
     p.add_argument("--resume", action="store_true")
     p.add_argument("--requests", type=int, default=1)
     p.add_argument("--path", default="/index.html")
+    p.add_argument("--host-header", help="client: the Host header of the requests (default: the --sni name)")
     # server
     p.add_argument("--dhparams", help="server: DH parameters PEM for DHE suites")
     p.add_argument("--body", type=int, default=8192)
@@ -193,7 +195,7 @@ def exchange(s):
     for r in range(args.requests):
         path = args.path if args.requests == 1 else "%s?r=%d" % (args.path, r + 1)
         s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: tlslens-test\r\nAccept: */*\r\n\r\n"
-                   % (path, args.sni)).encode())
+                   % (path, args.host_header or args.sni)).encode())
         buf = b""
         while b"\r\n\r\n" not in buf:
             d = s.recv(65536)

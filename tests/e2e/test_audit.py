@@ -49,6 +49,15 @@ EXPECTED = {
     "audit-fatal-alert": {1: {"FATAL_ALERT"}, 2: {"FATAL_ALERT"}, 3: {"CERT_BAD_USAGE", "FATAL_ALERT"}},
     "audit-time-shifted": {1: set()},
     "audit-weak-cipher": {1: {"CIPHER_WEAK"}, 2: {"CIPHER_WEAK"}, 3: {"CIPHER_WEAK"}},
+    "audit-ocsp-good": {1: set()},
+    "audit-ocsp-revoked": {1: {"CERT_REVOKED"}},
+    "audit-tls13-ocsp-revoked": {1: {"CERT_REVOKED"}},
+    # 1: client <-> downgrading proxy (TLS 1.3 offered); 2: proxy <-> server (TLS 1.2 at most offered: no downgrade)
+    "audit-downgrade": {1: {"DOWNGRADE_SENTINEL", "FATAL_ALERT"}, 2: {"FATAL_ALERT"}},
+    "audit-host-mismatch": {1: {"HOST_HEADER_MISMATCH"}, 2: {"HOST_HEADER_MISMATCH"}},
+    "audit-heartbeat": {1: {"HEARTBEAT_ENABLED"}},
+    # audit-tls13-heartbeat should be {1: {"HEARTBEAT_ENABLED"}} (the server's heartbeat extension is in its
+    # EncryptedExtensions); not listed while tlslens reports nothing for it (captures/README.md, "Audit captures").
 }
 
 
@@ -200,5 +209,32 @@ doc = open(os.path.join(common.SOURCE_DIR, "docs", "audit.md")).read()
 f.check(len(codes) >= 30, f"codes found in finding.cpp: {len(codes)}")
 for code in codes:
     f.check(f"`{code}`" in doc, f"docs/audit.md does not document {code}")
+
+# The new scenarios: what needs the key log and what does not; evidence and severities.
+r, evs = events(["-r", os.path.join(A, "audit-tls13-ocsp-revoked.pcap"), "--ca-file", ROOT, "--now", NOW])
+f.check(findings_by_connection(evs) == {1: set()}, f"tls13-ocsp-revoked without keys: {findings_by_connection(evs)}")
+r, evs = events(["-r", os.path.join(A, "audit-ocsp-revoked.pcap"), "--ca-file", ROOT, "--now", NOW])
+f.check(findings_by_connection(evs) == {1: {"CERT_REVOKED"}},
+        f"ocsp-revoked (TLS 1.2 staple in clear) without keys: {findings_by_connection(evs)}")
+for name in ("audit-ocsp-revoked", "audit-tls13-ocsp-revoked"):
+    r, evs = audit(name)
+    rev = [e for e in evs if e.get("event") == "finding" and e["code"] == "CERT_REVOKED"]
+    f.check(len(rev) == 1 and rev[0]["severity"] == "critical" and rev[0]["party"] == "server" and
+            rev[0]["evidence"].get("serial_number") == "1013" and
+            rev[0]["evidence"].get("revocation_reason") == "keyCompromise" and
+            rev[0]["evidence"].get("revocation_time") == "2026-12-01 00:00:00 UTC" and
+            rev[0]["evidence"].get("response_signature", "").startswith("verified") and
+            rev[0]["evidence"].get("response_freshness") == "current", f"{name}: {rev}")
+r, evs = audit("audit-downgrade")
+dg = [e for e in evs if e.get("event") == "finding" and e["code"] == "DOWNGRADE_SENTINEL"]
+f.check(len(dg) == 1 and dg[0]["severity"] == "critical" and dg[0]["connection"] == 1 and
+        dg[0]["evidence"].get("client_highest_version") == "TLS 1.3", f"downgrade: {dg}")
+r, evs = events(["-r", os.path.join(A, "audit-host-mismatch.pcap"), "--ca-file", ROOT, "--now", NOW])
+f.check(findings_by_connection(evs) == {1: set(), 2: set()},
+        f"host-mismatch without keys: {findings_by_connection(evs)}")
+r, evs = audit("audit-host-mismatch")
+hm = [e for e in evs if e.get("event") == "finding" and e["code"] == "HOST_HEADER_MISMATCH"]
+f.check(len(hm) == 2 and all(e["evidence"].get("host_header") == "other.example.test" and
+                             e["evidence"].get("sni") == "localhost" for e in hm), f"host-mismatch: {hm}")
 
 f.finish("audit")
