@@ -234,6 +234,9 @@ void AuditingSink::tls_message(const Connection& conn, const tls::RecordEvent& r
         if (auto status = tls13_leaf_status(message.bytes)) check_stapled_status(conn, st, record, *status, type);
       }
       break;
+    case tls::handshake_type::encrypted_extensions:
+      run_policy(conn, st, facts, &record);  // TLS 1.3 answers extensions (heartbeat...) here
+      break;
     case tls::handshake_type::server_key_exchange:
       run_policy(conn, st, facts, &record);  // the DHE group is known now
       on_server_key_exchange(conn, st, record, message, facts);
