@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the small synthetic seed inputs of fuzz/corpus/reassembly (deterministic).
+"""Writes the small synthetic seed inputs of fuzz/corpus/reassembly (deterministic), and
+(see audit_seeds.py) the seeds of the audit targets audit_signatures, chain_audit and
+audited_stream with their fixture header fuzz/audit_fixtures.h.
 
 The packet_decoder seeds are frames built by tests/support/packet_builder; the
-capture_file target also reads captures/ as seeds (see fuzz/CMakeLists.txt)."""
+capture_file target also reads captures/ as seeds (see fuzz/CMakeLists.txt).
+  fuzz/make_seeds.py            all of them
+  fuzz/make_seeds.py reassembly only the reassembly seeds
+  fuzz/make_seeds.py audit      only the audit seeds (needs python3-cryptography and openssl)"""
 import os
 import random
 import struct
@@ -37,6 +42,14 @@ def connection(rng, isn_c, isn_s, chunks, shuffle=False, drop=None, port_index=0
 
 
 def main():
+    import sys
+    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if what in ("all", "audit"):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import audit_seeds
+        audit_seeds.main()
+    if what not in ("all", "reassembly"):
+        return
     os.makedirs(OUT, exist_ok=True)
     rng = random.Random(1)
     seeds = {
