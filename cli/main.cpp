@@ -189,6 +189,9 @@ bool load_key_material(const cli::Options& o, const std::vector<DecryptionSecret
                            fmt::format("{} (Decryption Secrets Block {})", o.read_file, ++dsb_number));
   for (const auto& problem : keys->key_log.problems())
     fmt::print(stderr, "tlslens: warning: {}\n", problem.to_string());
+  if (keys->key_log.suppressed_problems() > 0)
+    fmt::print(stderr, "tlslens: warning: {} more key log problems not shown (the first {} are above)\n",
+               keys->key_log.suppressed_problems(), keys->key_log.problems().size());
   for (const std::string& spec : o.rsa_keys) {
     std::string path, error;
     std::optional<Endpoint> bound;

@@ -277,6 +277,7 @@ void AuditingSink::run_policy(const Connection& conn, State& st, const tls::TlsF
       report(conn, st, event_at(std::move(f), *at));
     } else {
       FindingEvent event;  // judged at the connection's end
+      event.dir = f.party == Party::client ? Direction::client_to_server : Direction::server_to_client;
       event.finding = std::move(f);
       report(conn, st, std::move(event));
     }
