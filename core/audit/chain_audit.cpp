@@ -25,18 +25,13 @@
 #include <memory>
 #include <utility>
 
+#include "core/util/openssl_scope.h"
 #include "core/x509/display_text.h"
 
 namespace tlslens::audit {
 namespace {
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, FreeWith<X509_STORE_CTX_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;
 void free_x509_stack(STACK_OF(X509) * stack) {
@@ -50,13 +45,7 @@ using OpensslString = std::unique_ptr<char, FreeWith<free_openssl_string>>;
 
 // Verification pushes errors (a missing issuer is looked up and not found); none may reach
 // the next OpenSSL caller on this thread.
-class ErrorQueueScope {
- public:
-  ErrorQueueScope() { ERR_clear_error(); }
-  ~ErrorQueueScope() { ERR_clear_error(); }
-  ErrorQueueScope(const ErrorQueueScope&) = delete;
-  ErrorQueueScope& operator=(const ErrorQueueScope&) = delete;
-};
+using openssl::ErrorQueueScope;
 
 constexpr int64_t kDay = 86400;
 

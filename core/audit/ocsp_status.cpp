@@ -15,6 +15,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/util/openssl_scope.h"
 #include "core/x509/certificate.h"
 
 namespace tlslens::audit {
@@ -22,20 +23,9 @@ namespace {
 
 constexpr int64_t kLeewaySeconds = 300;
 
-struct ErrorQueueGuard {
-  ErrorQueueGuard() = default;
-  ErrorQueueGuard(const ErrorQueueGuard&) = delete;
-  ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
-  ~ErrorQueueGuard() { ERR_clear_error(); }
-};
+using openssl::ErrorQueueScope;
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using ResponsePtr = std::unique_ptr<OCSP_RESPONSE, FreeWith<OCSP_RESPONSE_free>>;
 using BasicPtr = std::unique_ptr<OCSP_BASICRESP, FreeWith<OCSP_BASICRESP_free>>;
 using CertIdPtr = std::unique_ptr<OCSP_CERTID, FreeWith<OCSP_CERTID_free>>;
@@ -348,7 +338,7 @@ std::optional<Bytes> stapled_ocsp_response(Bytes certificate_status, std::string
 }
 
 OcspStatus check_stapled_ocsp(Bytes der, X509* leaf, X509* issuer, std::optional<Timestamp> capture_time, Party owner) {
-  ErrorQueueGuard guard;
+  ErrorQueueScope guard;
   OcspStatus out;
   if (leaf == nullptr) {
     out.detail = "no leaf certificate";

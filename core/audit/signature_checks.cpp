@@ -11,6 +11,8 @@
 #include <memory>
 #include <utility>
 
+#include "core/util/openssl_scope.h"
+
 namespace tlslens::audit {
 namespace {
 
@@ -18,22 +20,10 @@ using tls::KeyExchange;
 using tls::SignatureHash;
 using tls::SignatureKind;
 
-// Clears OpenSSL's thread-local error queue when a public function returns.
-struct ErrorQueueGuard {
-  ErrorQueueGuard() = default;
-  ErrorQueueGuard(const ErrorQueueGuard&) = delete;
-  ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
-  ~ErrorQueueGuard() { ERR_clear_error(); }
-};
+using openssl::ErrorQueueScope;
 
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, openssl::FreeWith<EVP_MD_CTX_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, openssl::FreeWith<EVP_PKEY_CTX_free>>;
 
 // OpenSSL's reason for the latest error, or `fallback`; the queue is emptied.
 std::string openssl_reason(std::string_view fallback) {
@@ -470,7 +460,7 @@ std::optional<ServerKeyExchangeSignature> split_server_key_exchange(Bytes body, 
 
 SignatureCheck verify_server_key_exchange(EVP_PKEY* key, uint16_t version, const ServerKeyExchangeSignature& ske,
                                           Bytes client_random, Bytes server_random) {
-  ErrorQueueGuard guard;
+  ErrorQueueScope guard;
   constexpr std::string_view kMessage = "ServerKeyExchange";
   constexpr Party kParty = Party::server;
 
@@ -527,7 +517,7 @@ SignatureCheck verify_server_key_exchange(EVP_PKEY* key, uint16_t version, const
 
 SignatureCheck verify_server_key_exchange(X509* leaf, uint16_t version, const ServerKeyExchangeSignature& ske,
                                           Bytes client_random, Bytes server_random) {
-  ErrorQueueGuard guard;
+  ErrorQueueScope guard;
   EVP_PKEY* key = leaf != nullptr ? X509_get0_pubkey(leaf) : nullptr;
   return verify_server_key_exchange(key, version, ske, client_random, server_random);
 }
@@ -562,7 +552,7 @@ std::vector<uint8_t> certificate_verify_content(Party signer, Bytes transcript_h
 
 SignatureCheck verify_certificate_verify(EVP_PKEY* key, uint16_t scheme, Bytes signature, Bytes transcript_hash,
                                          Party signer) {
-  ErrorQueueGuard guard;
+  ErrorQueueScope guard;
   constexpr std::string_view kMessage = "CertificateVerify";
   if (signer == Party::connection) signer = Party::server;
   std::string why;
@@ -578,7 +568,7 @@ SignatureCheck verify_certificate_verify(EVP_PKEY* key, uint16_t scheme, Bytes s
 
 SignatureCheck verify_certificate_verify(X509* leaf, uint16_t scheme, Bytes signature, Bytes transcript_hash,
                                          Party signer) {
-  ErrorQueueGuard guard;
+  ErrorQueueScope guard;
   EVP_PKEY* key = leaf != nullptr ? X509_get0_pubkey(leaf) : nullptr;
   return verify_certificate_verify(key, scheme, signature, transcript_hash, signer);
 }
@@ -589,7 +579,7 @@ std::vector<uint8_t> tls13_transcript_hash(crypto::Hash hash, std::span<const By
       0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
   constexpr uint8_t kServerHello = 2;
   constexpr size_t kRandomOffset = 4 + 2;  // handshake header, legacy_version
-  ErrorQueueGuard guard;
+  ErrorQueueScope guard;
   crypto::TranscriptHash transcript(hash);
   for (size_t i = 0; i < messages.size(); ++i) {
     const Bytes message = messages[i];

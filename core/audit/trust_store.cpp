@@ -21,28 +21,18 @@
 #include <system_error>
 #include <vector>
 
+#include "core/util/openssl_scope.h"
+
 namespace tlslens::audit {
 namespace {
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 
 // Loading provokes OpenSSL errors on purpose (the end of a PEM file is an error); none may
 // reach the next OpenSSL caller on this thread.
-class ErrorQueueScope {
- public:
-  ErrorQueueScope() { ERR_clear_error(); }
-  ~ErrorQueueScope() { ERR_clear_error(); }
-  ErrorQueueScope(const ErrorQueueScope&) = delete;
-  ErrorQueueScope& operator=(const ErrorQueueScope&) = delete;
-};
+using openssl::ErrorQueueScope;
 
 // A CA bundle is a few hundred kilobytes; anything far bigger is not one.
 constexpr size_t kMaxCaFileSize = size_t{64} << 20;

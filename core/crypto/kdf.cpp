@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/tls/registry.h"
+#include "core/util/openssl_scope.h"
 
 namespace tlslens::crypto {
 namespace {
@@ -21,22 +22,10 @@ namespace {
 // bytes); a bound keeps a nonsense length from becoming a huge allocation.
 constexpr size_t kMaxOutput = 1 << 16;
 
-struct KdfFree {
-  void operator()(EVP_KDF* p) const { EVP_KDF_free(p); }
-};
-struct KdfCtxFree {
-  void operator()(EVP_KDF_CTX* p) const { EVP_KDF_CTX_free(p); }
-};
-struct MdFree {
-  void operator()(EVP_MD* p) const { EVP_MD_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-using KdfPtr = std::unique_ptr<EVP_KDF, KdfFree>;
-using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, KdfCtxFree>;
-using MdPtr = std::unique_ptr<EVP_MD, MdFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using KdfPtr = std::unique_ptr<EVP_KDF, openssl::FreeWith<EVP_KDF_free>>;
+using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, openssl::FreeWith<EVP_KDF_CTX_free>>;
+using MdPtr = std::unique_ptr<EVP_MD, openssl::FreeWith<EVP_MD_free>>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, openssl::FreeWith<EVP_MD_CTX_free>>;
 
 // Wipes a buffer of secret-derived bytes when it goes out of scope.
 class Wipe {

@@ -13,18 +13,13 @@
 #include <string_view>
 
 #include "core/crypto/providers.h"
+#include "core/util/openssl_scope.h"
 
 namespace tlslens::crypto {
 
 namespace {
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;
 using Pkcs12Ptr = std::unique_ptr<PKCS12, FreeWith<PKCS12_free>>;
 using X509SigPtr = std::unique_ptr<X509_SIG, FreeWith<X509_SIG_free>>;

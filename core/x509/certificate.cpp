@@ -25,19 +25,13 @@
 #include <string_view>
 #include <utility>
 
+#include "core/util/openssl_scope.h"
 #include "core/x509/display_text.h"
 
 namespace tlslens::x509 {
 namespace {
 
-// unique_ptr deleters for OpenSSL's free functions.
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 template <typename T, auto Free>
 using Owned = std::unique_ptr<T, FreeWith<Free>>;
 
@@ -50,13 +44,7 @@ void free_openssl_bytes(unsigned char* p) {
 // nothing parse() provoked (a failed d2i, an extension that does not decode, a key type the
 // providers do not know) is later mistaken by another OpenSSL caller on this thread (the
 // decryptor, the chain verifier) for its own failure.
-class ErrorQueueScope {
- public:
-  ErrorQueueScope() { ERR_clear_error(); }
-  ~ErrorQueueScope() { ERR_clear_error(); }
-  ErrorQueueScope(const ErrorQueueScope&) = delete;
-  ErrorQueueScope& operator=(const ErrorQueueScope&) = delete;
-};
+using openssl::ErrorQueueScope;
 
 // The earliest error on the queue is the most specific one ("header too long"); the later
 // ones only say which enclosing structure failed.

@@ -10,16 +10,13 @@
 #include <memory>
 #include <mutex>
 
+#include "core/util/openssl_scope.h"
+
+
 namespace tlslens::audit_test {
 namespace {
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using KeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
 using ExtPtr = std::unique_ptr<X509_EXTENSION, FreeWith<X509_EXTENSION_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;

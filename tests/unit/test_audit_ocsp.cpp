@@ -7,6 +7,7 @@
 // a responder certificate expired at capture time); freshness is judged at the capture time;
 // unsuccessful, garbage and trailing bytes are unusable. OpenSSL's error queue stays empty.
 #include "core/audit/ocsp_status.h"
+#include "core/util/openssl_scope.h"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
@@ -24,13 +25,7 @@ namespace {
 
 using ByteVector = std::vector<uint8_t>;
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using KeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using BasicPtr = std::unique_ptr<OCSP_BASICRESP, FreeWith<OCSP_BASICRESP_free>>;

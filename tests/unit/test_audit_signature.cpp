@@ -8,6 +8,7 @@
 // against the transcript computed from its messages, and the HelloRetryRequest rule is
 // checked against a hash computed by hand. OpenSSL's error queue is empty after every call.
 #include "core/audit/signature_checks.h"
+#include "core/util/openssl_scope.h"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
@@ -29,13 +30,7 @@ namespace {
 using ByteVector = std::vector<uint8_t>;
 using tls::KeyExchange;
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using KeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/tls/field.h"
+#include "core/util/openssl_scope.h"
 #include "core/x509/display_text.h"
 
 namespace tlslens::x509 {
@@ -37,13 +38,7 @@ using tls::Field;
 using tls::FieldKind;
 using tls::Show;
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 template <typename T, auto Free>
 using Owned = std::unique_ptr<T, FreeWith<Free>>;
 using KeyPtr = Owned<EVP_PKEY, EVP_PKEY_free>;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/crypto/providers.h"
+#include "core/util/openssl_scope.h"
 
 namespace tlslens::crypto {
 namespace {
@@ -35,13 +36,7 @@ namespace {
 using ByteVector = std::vector<uint8_t>;
 namespace fs = std::filesystem;
 
-template <auto Free>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
+using openssl::FreeWith;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using Pkcs12Ptr = std::unique_ptr<PKCS12, FreeWith<PKCS12_free>>;
