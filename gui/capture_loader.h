@@ -3,9 +3,15 @@
 // It is a worker: the window moves it to its own QThread and calls load() through a queued
 // signal, so reading a large capture never blocks the event loop. Results arrive as queued
 // signals: connection rows in batches (at most every kBatchInterval or kMaxBatchRows rows, so
-// the table fills progressively without one view update per connection), progress, then exactly
-// one of load_failed (nothing could be read) or load_finished (possibly with a problem such as a
-// truncated file; everything before the problem was analysed and reported).
+// the table fills progressively without one view update per connection), progress (packets,
+// and bytes of the file read out of its size when the format tells: see
+// CaptureFilePosition), then exactly one of load_failed (nothing could be read) or
+// load_finished (possibly with a problem such as a truncated file; everything before the
+// problem was analysed and reported). A cancelled load stops at its next packet, hands over
+// the rows it had collected, and finishes with `cancelled` set.
+//
+// For classic pcap files the load also records where each connection starts in the file
+// (PacketOffsetIndex), so that a connection can later be re-read from there.
 //
 // Every load carries an id chosen by the caller, echoed in every signal, so that a window which
 // started a new load can drop late signals of the one it abandoned. cancel_up_to() is the only
@@ -34,6 +40,7 @@
 #include "gui/analysis_settings.h"
 #include "gui/connection_row.h"
 #include "gui/finding_row.h"
+#include "gui/packet_offset_index.h"
 
 namespace tlslens::gui {
 
@@ -48,6 +55,9 @@ struct CaptureLoadResult {
   AnalysisSummary summary;
   // What the load analysed with; null when the load failed before reading.
   std::shared_ptr<const PreparedAnalysis> analysis;
+  // Where the connections start in the file; null when the file is not classic pcap (or the
+  // load was cancelled).
+  std::shared_ptr<const PacketOffsetIndex> offsets;
 };
 
 class CaptureLoader final : public QObject {
@@ -71,7 +81,8 @@ class CaptureLoader final : public QObject {
  signals:
   void connections_found(quint64 load_id, const QList<tlslens::gui::ConnectionRow>& rows);
   void findings_found(quint64 load_id, const QList<tlslens::gui::FindingRow>& findings);
-  void progress(quint64 load_id, quint64 packets_read);
+  // total_bytes 0: the file's format does not tell how far the reading is (compressed files).
+  void progress(quint64 load_id, quint64 packets_read, quint64 bytes_read, quint64 total_bytes);
   void load_failed(quint64 load_id, const QString& path, const QString& message);
   void load_finished(quint64 load_id, const tlslens::gui::CaptureLoadResult& result);
 

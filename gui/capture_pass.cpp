@@ -25,16 +25,28 @@ std::unique_ptr<audit::AuditingSink> make_auditor(const PreparedAnalysis& analys
 }  // namespace
 
 CapturePassOutcome run_capture_pass(const QString& path, const PreparedAnalysis& analysis, EventSink& sink,
-                                    const std::function<bool(uint64_t packets)>& keep_going) {
+                                    const std::function<bool(uint64_t packets)>& keep_going,
+                                    const CapturePassOptions& pass_options) {
   CapturePassOutcome outcome;
   std::unique_ptr<PacketSource> source;
-  try {
-    // File names are bytes on disk; encodeName gives the bytes the platform expects.
-    source = open_capture_file(FileOptions{QFile::encodeName(path).toStdString(), {}});
-  } catch (const std::exception& e) {
-    outcome.status = CapturePassOutcome::Status::failed;
-    outcome.error = QString::fromStdString(e.what());
-    return outcome;
+  // File names are bytes on disk; encodeName gives the bytes the platform expects.
+  const std::string file_name = QFile::encodeName(path).toStdString();
+  if (pass_options.start) {
+    std::string error;
+    source = open_classic_pcap_at(file_name, *pass_options.start, error);
+    if (!source) {
+      outcome.status = CapturePassOutcome::Status::failed;
+      outcome.error = QString::fromStdString(error);
+      return outcome;
+    }
+  } else {
+    try {
+      source = open_capture_file(FileOptions{file_name, {}});
+    } catch (const std::exception& e) {
+      outcome.status = CapturePassOutcome::Status::failed;
+      outcome.error = QString::fromStdString(e.what());
+      return outcome;
+    }
   }
   if (!PacketDecoder::supports_link_type(source->link_type())) {
     outcome.status = CapturePassOutcome::Status::failed;
@@ -57,6 +69,7 @@ CapturePassOutcome run_capture_pass(const QString& path, const PreparedAnalysis&
     for (bool reading = true; reading;) {
       switch (source->next(packet)) {
         case ReadStatus::packet:
+          if (pass_options.position != nullptr) pass_options.position->advance(packet);
           analyzer.process(packet);
           ++outcome.packets;
           break;

@@ -1,5 +1,7 @@
 #include "gui/capture_status_bar.h"
 
+#include <algorithm>
+
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
@@ -7,6 +9,7 @@
 
 #include "gui/capture_loader.h"
 #include "gui/display_format.h"
+#include "gui/live_capture_worker.h"
 
 namespace tlslens::gui {
 
@@ -14,6 +17,8 @@ namespace {
 
 const QString kErrorStyle = QStringLiteral("QLabel { color: #b00020; font-weight: bold; }");
 const QString kWarningStyle = QStringLiteral("QLabel { color: #b04a00; }");
+// The bar counts in tenths of a percent: smooth on a large file, and far from int's range.
+constexpr int kProgressSteps = 1000;
 
 QString plural(quint64 n, const char* one, const char* many) {
   return QStringLiteral("%1 %2").arg(format_count(n), QString::fromLatin1(n == 1 ? one : many));
@@ -32,9 +37,9 @@ CaptureStatusBar::CaptureStatusBar(QWidget* parent)
   problem_label_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   problem_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-  busy_bar_->setRange(0, 0);  // indeterminate: a capture file does not say how many packets it holds
-  busy_bar_->setMaximumWidth(160);
-  busy_bar_->setTextVisible(false);
+  busy_bar_->setMaximumWidth(200);
+  busy_bar_->setFormat(QStringLiteral("%p%"));
+  set_indeterminate();
 
   addWidget(file_label_);
   addWidget(counts_label_);
@@ -51,11 +56,19 @@ void CaptureStatusBar::show_loading(const QString& path) {
   show_file(path);
   show_counts(0, 0);
   show_problem({}, false);
+  set_indeterminate();
   set_busy(true);
 }
 
-void CaptureStatusBar::show_progress(quint64 packets, quint64 connections) {
+void CaptureStatusBar::show_progress(quint64 packets, quint64 connections, quint64 bytes_read, quint64 total_bytes) {
   show_counts(packets, connections);
+  if (total_bytes == 0) {
+    set_indeterminate();
+    return;
+  }
+  busy_bar_->setRange(0, kProgressSteps);
+  busy_bar_->setTextVisible(true);
+  busy_bar_->setValue(static_cast<int>(std::min(bytes_read, total_bytes) * kProgressSteps / total_bytes));
 }
 
 void CaptureStatusBar::show_loaded(const CaptureLoadResult& result, quint64 connections) {
@@ -84,6 +97,24 @@ void CaptureStatusBar::show_cancelled(quint64 connections) {
   show_problem(tr("Loading cancelled — %1 shown").arg(plural(connections, "connection", "connections")), false);
 }
 
+void CaptureStatusBar::show_live(const QString& interface) {
+  file_label_->setText(tr("live: %1").arg(interface));
+  file_label_->setToolTip(tr("Live capture on %1 (stop it in File > Capture live…)").arg(interface));
+  show_counts(0, 0);
+  show_problem({}, false);
+  set_indeterminate();
+  busy_bar_->setVisible(true);
+  cancel_button_->setVisible(false);  // stopping belongs to the capture dialog
+}
+
+void CaptureStatusBar::show_live_stopped(const LiveCaptureResult& result, quint64 connections) {
+  set_busy(false);
+  show_counts(result.packets, connections);
+  if (!result.error.isEmpty()) show_problem(tr("⚠ %1").arg(result.error), true);
+  else if (!result.warnings.isEmpty()) show_problem(tr("⚠ %1").arg(result.warnings.join(QStringLiteral("; "))), false);
+  else show_problem(tr("Live capture stopped"), false);
+}
+
 QString CaptureStatusBar::file_text() const {
   return file_label_->text();
 }
@@ -92,6 +123,18 @@ QString CaptureStatusBar::counts_text() const {
 }
 QString CaptureStatusBar::problem_text() const {
   return problem_label_->text();
+}
+
+int CaptureStatusBar::progress_percent() const {
+  if (busy_bar_->isHidden() || busy_bar_->maximum() == 0) return -1;
+  return busy_bar_->value() * 100 / kProgressSteps;
+}
+
+bool CaptureStatusBar::is_cancellable() const { return !cancel_button_->isHidden(); }
+
+void CaptureStatusBar::set_indeterminate() {
+  busy_bar_->setRange(0, 0);  // a compressed file does not say how much of it is left
+  busy_bar_->setTextVisible(false);
 }
 
 void CaptureStatusBar::show_file(const QString& path) {

@@ -70,6 +70,10 @@ struct ConnectionDetail {
   uint64_t records_seen = 0;  // all records of the connection, kept or not
   uint64_t records_kept = 0;
   bool capped = false;  // some records were not kept
+  // How the capture was re-read for it: from the connection's first packet (PacketOffsetIndex)
+  // or from the file's start, and how many packets that took.
+  bool read_from_index = false;
+  uint64_t packets_read = 0;
   qsizetype stored_bytes = 0;
 
   // The audit (null when it did not run); its certificates are the chains as sent.

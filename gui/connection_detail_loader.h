@@ -1,7 +1,9 @@
 // ConnectionDetailLoader: builds the ConnectionDetail of one connection on demand, by running
 // the pipeline over the capture again with the same PreparedAnalysis and keeping only that
 // connection's events (ConnectionDetailCollector). The pass stops as soon as the connection has
-// ended, so an early connection of a large file costs only the packets up to its end.
+// ended, and starts at the connection's first packet when the load's PacketOffsetIndex knows
+// where that is (classic pcap; see connection_reread.h), so a connection costs its own packets
+// rather than the file up to it.
 //
 // Why re-read rather than keep: the GUI keeps nothing per record while loading (a row of a few
 // hundred bytes per connection, and the findings), so memory follows the number of connections,
@@ -19,6 +21,7 @@
 
 #include "gui/analysis_settings.h"
 #include "gui/connection_detail.h"
+#include "gui/packet_offset_index.h"
 
 namespace tlslens::gui {
 
@@ -32,7 +35,11 @@ class ConnectionDetailLoader final : public QObject {
 
  public slots:
   void load(quint64 request_id, const QString& path, std::shared_ptr<const tlslens::gui::PreparedAnalysis> analysis,
-            quint64 connection_id);
+            quint64 connection_id, std::shared_ptr<const tlslens::gui::PacketOffsetIndex> offsets);
+  void load(quint64 request_id, const QString& path, std::shared_ptr<const tlslens::gui::PreparedAnalysis> analysis,
+            quint64 connection_id) {
+    load(request_id, path, std::move(analysis), connection_id, nullptr);
+  }
 
  signals:
   void detail_ready(quint64 request_id, std::shared_ptr<const tlslens::gui::ConnectionDetail> detail);
@@ -49,3 +56,4 @@ class ConnectionDetailLoader final : public QObject {
 }  // namespace tlslens::gui
 
 Q_DECLARE_METATYPE(std::shared_ptr<const tlslens::gui::PreparedAnalysis>)
+Q_DECLARE_METATYPE(std::shared_ptr<const tlslens::gui::PacketOffsetIndex>)

@@ -78,7 +78,9 @@ ConnectionInspector::ConnectionInspector(QWidget* parent)
   loader_ = new ConnectionDetailLoader;  // no parent: it moves to another thread
   loader_->moveToThread(&loader_thread_);
   connect(&loader_thread_, &QThread::finished, loader_, &QObject::deleteLater);
-  connect(this, &ConnectionInspector::detail_requested, loader_, &ConnectionDetailLoader::load);
+  connect(this, &ConnectionInspector::detail_requested, loader_,
+          qOverload<quint64, const QString&, std::shared_ptr<const PreparedAnalysis>, quint64,
+                    std::shared_ptr<const PacketOffsetIndex>>(&ConnectionDetailLoader::load));
   connect(loader_, &ConnectionDetailLoader::detail_ready, this, &ConnectionInspector::on_detail_ready);
   connect(loader_, &ConnectionDetailLoader::detail_failed, this, &ConnectionInspector::on_detail_failed);
   loader_thread_.setObjectName(QStringLiteral("connection detail loader"));
@@ -92,9 +94,11 @@ ConnectionInspector::~ConnectionInspector() {
   loader_thread_.wait();
 }
 
-void ConnectionInspector::set_capture(const QString& path, std::shared_ptr<const PreparedAnalysis> analysis) {
+void ConnectionInspector::set_capture(const QString& path, std::shared_ptr<const PreparedAnalysis> analysis,
+                                      std::shared_ptr<const PacketOffsetIndex> offsets) {
   path_ = path;
   analysis_ = std::move(analysis);
+  offsets_ = std::move(offsets);
   cache_.clear();
 }
 
@@ -139,7 +143,7 @@ void ConnectionInspector::show_connection(uint64_t connection_id) {
     return;
   }
   status_label_->setText(tr("Reading connection #%1 from the capture…").arg(connection_id));
-  emit detail_requested(++request_id_, path_, analysis_, connection_id);
+  emit detail_requested(++request_id_, path_, analysis_, connection_id, offsets_);
 }
 
 void ConnectionInspector::on_detail_ready(quint64 request_id, std::shared_ptr<const ConnectionDetail> detail) {

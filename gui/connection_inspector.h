@@ -4,7 +4,8 @@
 //
 // show_connection() asks for a connection's detail; the last few details stay cached, so going
 // back and forth between connections does not re-read the capture. A capped timeline says so
-// above the tree. set_capture() forgets the cache (a new file, or new keys).
+// above the tree. set_capture() forgets the cache (a new file, or new keys); with the load's
+// PacketOffsetIndex, connections are re-read from their first packet.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "gui/analysis_settings.h"
 #include "gui/connection_detail.h"
+#include "gui/packet_offset_index.h"
 
 class QCheckBox;
 class QLabel;
@@ -40,7 +42,8 @@ class ConnectionInspector final : public QWidget {
   explicit ConnectionInspector(QWidget* parent = nullptr);
   ~ConnectionInspector() override;
 
-  void set_capture(const QString& path, std::shared_ptr<const PreparedAnalysis> analysis);
+  void set_capture(const QString& path, std::shared_ptr<const PreparedAnalysis> analysis,
+                   std::shared_ptr<const PacketOffsetIndex> offsets = nullptr);
   void show_connection(uint64_t connection_id);
   // Shows the connection and, once its detail is there, selects record `record_number`.
   void show_record(uint64_t connection_id, uint64_t record_number);
@@ -61,7 +64,8 @@ class ConnectionInspector final : public QWidget {
   // The detail of `connection_id` is now shown (or failed: the status says why).
   void detail_shown(quint64 connection_id);
   void detail_requested(quint64 request_id, const QString& path,
-                        std::shared_ptr<const tlslens::gui::PreparedAnalysis> analysis, quint64 connection_id);
+                        std::shared_ptr<const tlslens::gui::PreparedAnalysis> analysis, quint64 connection_id,
+                        std::shared_ptr<const tlslens::gui::PacketOffsetIndex> offsets);
 
  private:
   void on_detail_ready(quint64 request_id, std::shared_ptr<const tlslens::gui::ConnectionDetail> detail);
@@ -73,6 +77,7 @@ class ConnectionInspector final : public QWidget {
 
   QString path_;
   std::shared_ptr<const PreparedAnalysis> analysis_;
+  std::shared_ptr<const PacketOffsetIndex> offsets_;
   std::deque<std::shared_ptr<const ConnectionDetail>> cache_;
   uint64_t shown_id_ = 0;
   uint64_t pending_record_ = 0;

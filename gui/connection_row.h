@@ -65,6 +65,9 @@ struct ConnectionRow {
   bool handshake_seen = false;  // false: picked up mid-stream, so the client/server roles are a guess
   uint64_t gaps = 0;            // holes in either direction: bytes that were never captured
   uint64_t gap_bytes = 0;
+  // Live capture: the connection has started and not ended yet (its counters and TLS columns
+  // come with the row that replaces this one when it ends).
+  bool open = false;
 
   TlsColumns tls;
 

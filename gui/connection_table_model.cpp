@@ -1,5 +1,7 @@
 #include "gui/connection_table_model.h"
 
+#include <algorithm>
+
 #include <QBrush>
 #include <QColor>
 
@@ -170,7 +172,7 @@ QVariant display_value(const ConnectionRow& row, int column) {
     case Column::bytes_server_to_client:
       return format_count(row.bytes_server_to_client);
     case Column::end_reason:
-      return end_reason_label(row.end_reason);
+      return row.open ? QStringLiteral("open") : end_reason_label(row.end_reason);
     case Column::tcp_open:
       return row.handshake_seen ? QStringLiteral("SYN seen") : QStringLiteral("mid-stream");
     case Column::gaps:
@@ -217,7 +219,8 @@ QVariant tooltip(const ConnectionRow& row, int column) {
     case Column::audit:
       return row.tls.finding_codes.isEmpty() ? QVariant() : QVariant(row.tls.finding_codes.join(QStringLiteral(", ")));
     case Column::end_reason:
-      return end_reason_explanation(row.end_reason);
+      return row.open ? QStringLiteral("Still open: the live capture has not seen it end")
+                      : end_reason_explanation(row.end_reason);
     case Column::tcp_open:
       return row.handshake_seen ? QStringLiteral("The connection's SYN was captured")
                                 : QStringLiteral(
@@ -272,6 +275,23 @@ void ConnectionTableModel::append_rows(const QList<ConnectionRow>& rows) {
   rows_.insert(rows_.end(), rows.begin(), rows.end());
   for (int i = first; i < rowCount(); ++i) row_of_id_[rows_[static_cast<size_t>(i)].id] = i;
   endInsertRows();
+}
+
+void ConnectionTableModel::update_or_append_rows(const QList<ConnectionRow>& rows) {
+  QList<ConnectionRow> new_rows;
+  for (const ConnectionRow& row : rows) {
+    const int existing = row_of(row.id);
+    if (existing < 0) {
+      // A connection reported twice in one batch (started, then ended) is one new row.
+      auto same = std::find_if(new_rows.begin(), new_rows.end(), [&](const ConnectionRow& r) { return r.id == row.id; });
+      if (same != new_rows.end()) *same = row;
+      else new_rows.append(row);
+      continue;
+    }
+    rows_[static_cast<size_t>(existing)] = row;
+    emit dataChanged(index(existing, 0), index(existing, column_count - 1));
+  }
+  append_rows(new_rows);
 }
 
 void ConnectionTableModel::clear() {

@@ -50,6 +50,9 @@ class ConnectionTableModel final : public QAbstractTableModel {
   explicit ConnectionTableModel(QObject* parent = nullptr);
 
   void append_rows(const QList<ConnectionRow>& rows);
+  // Live capture: a row whose connection is already in the table replaces it (an open
+  // connection that has ended); the others are appended.
+  void update_or_append_rows(const QList<ConnectionRow>& rows);
   void clear();
   const ConnectionRow& row_at(int row) const { return rows_[static_cast<size_t>(row)]; }
   // The model row of connection `id`, or -1.

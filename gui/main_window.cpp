@@ -27,6 +27,9 @@
 #include "gui/connection_inspector.h"
 #include "gui/connection_table_model.h"
 #include "gui/dropped_file.h"
+#include "gui/export_menu.h"
+#include "gui/live_capture_controller.h"
+#include "gui/live_capture_dialog.h"
 #include "gui/findings_model.h"
 #include "gui/preferences_dialog.h"
 #include "gui/settings_store.h"
@@ -58,6 +61,7 @@ MainWindow::MainWindow(QWidget* parent)
       findings_model_(new FindingsModel(this)),
       audit_panel_(new AuditPanel(findings_model_, this)),
       status_bar_(new CaptureStatusBar(this)),
+      live_(new LiveCaptureController(this)),
       settings_(read_analysis_settings()),
       recent_files_(read_recent_files()) {
   setWindowTitle(QStringLiteral("tlslens"));
@@ -70,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
   setStatusBar(status_bar_);
   connect(status_bar_, &CaptureStatusBar::cancel_requested, this, &MainWindow::cancel_loading);
   start_loader_thread();
+  connect_live_capture();
 }
 
 MainWindow::~MainWindow() {
@@ -87,6 +92,12 @@ void MainWindow::create_menus() {
   update_recent_menu();
   QAction* reload_action = file_menu->addAction(tr("&Reload"), this, &MainWindow::reload_capture);
   reload_action->setShortcut(QKeySequence::Refresh);
+  QAction* live_action = file_menu->addAction(tr("&Capture live…"), this, &MainWindow::show_live_capture_dialog);
+  live_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));  // Wireshark's capture shortcut
+  file_menu->addSeparator();
+  export_menu_ = new ExportMenu(
+      file_menu->addMenu(tr("&Export")), this, [this] { return export_source(); },
+      [this] { return selected_connection(); });
   file_menu->addSeparator();
   QAction* quit_action = file_menu->addAction(tr("&Quit"), this, &QWidget::close);
   quit_action->setShortcut(QKeySequence::Quit);
@@ -192,6 +203,73 @@ void MainWindow::on_connection_selected() {
   const uint64_t id = connection_model_->row_at(source_row).id;
   audit_panel_->set_selected_connection(id);
   inspector_->show_connection(id);
+  export_menu_->update_actions();
+}
+
+std::optional<uint64_t> MainWindow::selected_connection() const {
+  if (connection_view_->selectionModel() == nullptr) return std::nullopt;  // still being built
+  const QModelIndexList selected = connection_view_->selectionModel()->selectedRows();
+  if (selected.isEmpty()) return std::nullopt;
+  return connection_model_->row_at(sorted_connections_->mapToSource(selected.first()).row()).id;
+}
+
+LiveCaptureDialog* MainWindow::show_live_capture_dialog() {
+  if (live_dialog_ == nullptr)
+    live_dialog_ = new LiveCaptureDialog(*live_, [this] { return settings_; }, this);
+  live_dialog_->show();
+  live_dialog_->raise();
+  live_dialog_->activateWindow();
+  return live_dialog_;
+}
+
+void MainWindow::connect_live_capture() {
+  connect(live_, &LiveCaptureController::capture_started, this, &MainWindow::on_live_started);
+  connect(live_, &LiveCaptureController::capture_stopped, this, &MainWindow::on_live_stopped);
+  connect(live_, &LiveCaptureController::connections_found, this, [this](const QList<ConnectionRow>& rows) {
+    if (!showing_live_) return;
+    connection_model_->update_or_append_rows(rows);
+    if (!columns_fitted_) {
+      fit_columns_to_contents();
+      columns_fitted_ = true;
+    }
+  });
+  connect(live_, &LiveCaptureController::findings_found, this, [this](const QList<FindingRow>& findings) {
+    if (showing_live_) findings_model_->append_findings(findings);
+  });
+  connect(live_, &LiveCaptureController::progress, this, [this](quint64 packets, quint64) {
+    if (showing_live_) status_bar_->show_progress(packets, static_cast<quint64>(connection_model_->rowCount()));
+  });
+}
+
+void MainWindow::on_live_started(const QString& interface) {
+  // The live capture takes the table over, as a newly opened file would.
+  if (loading_) loader_->cancel_up_to(current_load_id_);
+  ++current_load_id_;  // late signals of a file load are dropped
+  loading_ = false;
+  showing_live_ = true;
+  columns_fitted_ = false;
+  loaded_.reset();
+  capture_path_.clear();
+  connection_model_->clear();
+  findings_model_->clear();
+  inspector_->clear();
+  inspector_->set_capture(QString(), nullptr);
+  audit_panel_->set_summary(CaptureSummary{});
+  setWindowTitle(tr("live: %1 — tlslens").arg(interface));
+  status_bar_->show_live(interface);
+  export_menu_->update_actions();
+}
+
+void MainWindow::on_live_stopped(const LiveCaptureResult& result) {
+  if (!showing_live_) return;
+  status_bar_->show_live_stopped(result, static_cast<quint64>(connection_model_->rowCount()));
+  // The spool file holds every packet: connections are re-read and exported from it.
+  loaded_ = ExportSource{result.spool_path, live_->analysis(), nullptr};
+  inspector_->set_capture(result.spool_path, live_->analysis());
+  audit_panel_->set_summary(CaptureSummary::of(connection_model_->rows(), findings_model_->findings()));
+  if (const QModelIndexList selected = connection_view_->selectionModel()->selectedRows(); !selected.isEmpty())
+    on_connection_selected();
+  export_menu_->update_actions();
 }
 
 void MainWindow::update_recent_menu() {
@@ -291,6 +369,10 @@ void MainWindow::fit_columns_to_contents() {
 }
 
 void MainWindow::open_capture(const QString& path) {
+  // A file replaces a live capture in the table; the capture itself stops.
+  showing_live_ = false;
+  live_->stop();
+  loaded_.reset();
   loader_->cancel_up_to(current_load_id_);
   ++current_load_id_;
   loading_ = true;
@@ -341,9 +423,10 @@ void MainWindow::on_findings_found(quint64 load_id, const QList<FindingRow>& fin
   findings_model_->append_findings(findings);
 }
 
-void MainWindow::on_progress(quint64 load_id, quint64 packets_read) {
+void MainWindow::on_progress(quint64 load_id, quint64 packets_read, quint64 bytes_read, quint64 total_bytes) {
   if (load_id != current_load_id_) return;
-  status_bar_->show_progress(packets_read, static_cast<quint64>(connection_model_->rowCount()));
+  status_bar_->show_progress(packets_read, static_cast<quint64>(connection_model_->rowCount()), bytes_read,
+                             total_bytes);
 }
 
 void MainWindow::on_load_failed(quint64 load_id, const QString& path, const QString& message) {
@@ -370,11 +453,13 @@ void MainWindow::on_load_finished(quint64 load_id, const CaptureLoadResult& resu
     status_bar_->show_loaded(result, shown);
     remember_recent(result.path);
   }
-  inspector_->set_capture(result.path, result.analysis);
+  inspector_->set_capture(result.path, result.analysis, result.offsets);
+  if (result.analysis) loaded_ = ExportSource{result.path, result.analysis, result.offsets};
   audit_panel_->set_summary(CaptureSummary::of(connection_model_->rows(), findings_model_->findings()));
   // A connection selected while loading is shown now that its detail can be read.
   if (const QModelIndexList selected = connection_view_->selectionModel()->selectedRows(); !selected.isEmpty())
     on_connection_selected();
+  export_menu_->update_actions();
   emit loading_ended();
 }
 

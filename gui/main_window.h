@@ -6,9 +6,16 @@
 // a fresh id; signals of older loads that arrive afterwards are ignored. The analysis settings
 // (key log, RSA keys, CA file: Edit > Preferences, or dropped on the window) apply to the next
 // load; changing them while a capture is open analyses it again.
+//
+// File > Capture live… drives the window's LiveCaptureController through a LiveCaptureDialog:
+// a live capture takes the table over like a file load (connections appear as they start and
+// are completed when they end); once stopped, its connections can be inspected and exported
+// from the capture's spool file. File > Export (ExportMenu) exports the audit report and the
+// selected connection's text and decrypted streams.
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QMainWindow>
 #include <QString>
@@ -16,6 +23,7 @@
 #include <QThread>
 
 #include "gui/analysis_settings.h"
+#include "gui/capture_exports.h"
 
 class QLabel;
 class QLineEdit;
@@ -27,6 +35,10 @@ namespace tlslens::gui {
 class AuditPanel;
 class CaptureLoader;
 class CaptureStatusBar;
+class ExportMenu;
+class LiveCaptureController;
+class LiveCaptureDialog;
+struct LiveCaptureResult;
 class ConnectionFilterProxy;
 class ConnectionInspector;
 class ConnectionTableModel;
@@ -71,6 +83,13 @@ class MainWindow final : public QMainWindow {
   ConnectionInspector* inspector() const { return inspector_; }
   FindingsModel* findings_model() const { return findings_model_; }
   AuditPanel* audit_panel() const { return audit_panel_; }
+  LiveCaptureController* live_capture() const { return live_; }
+  ExportMenu* export_menu() const { return export_menu_; }
+  // Opens (or raises) File > Capture live…
+  LiveCaptureDialog* show_live_capture_dialog();
+  // The capture exports and re-reads work on: the loaded file, or a stopped live capture's spool.
+  std::optional<ExportSource> export_source() const { return loaded_; }
+  std::optional<uint64_t> selected_connection() const;
 
  signals:
   // Emitted when a load ends, however it ended (loaded, failed, cancelled).
@@ -95,10 +114,13 @@ class MainWindow final : public QMainWindow {
   void fit_columns_to_contents();
   void choose_and_open_capture();
   void show_about();
+  void connect_live_capture();
+  void on_live_started(const QString& interface);
+  void on_live_stopped(const tlslens::gui::LiveCaptureResult& result);
 
   void on_connections_found(quint64 load_id, const QList<tlslens::gui::ConnectionRow>& rows);
   void on_findings_found(quint64 load_id, const QList<tlslens::gui::FindingRow>& findings);
-  void on_progress(quint64 load_id, quint64 packets_read);
+  void on_progress(quint64 load_id, quint64 packets_read, quint64 bytes_read, quint64 total_bytes);
   void on_load_failed(quint64 load_id, const QString& path, const QString& message);
   void on_load_finished(quint64 load_id, const tlslens::gui::CaptureLoadResult& result);
 
@@ -112,6 +134,11 @@ class MainWindow final : public QMainWindow {
   AuditPanel* audit_panel_;
   CaptureStatusBar* status_bar_;
   QMenu* recent_menu_ = nullptr;
+  LiveCaptureController* live_;
+  LiveCaptureDialog* live_dialog_ = nullptr;
+  ExportMenu* export_menu_ = nullptr;
+  bool showing_live_ = false;  // the table shows the live capture, not a file
+  std::optional<ExportSource> loaded_;
 
   AnalysisSettings settings_;
   QString capture_path_;  // the capture shown (or being loaded)

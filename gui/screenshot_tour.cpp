@@ -4,7 +4,9 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
 #include <QPixmap>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -12,6 +14,8 @@
 
 #include "gui/audit_panel.h"
 #include "gui/connection_inspector.h"
+#include "gui/live_capture_controller.h"
+#include "gui/live_capture_dialog.h"
 #include "gui/main_window.h"
 #include "gui/timeline_model.h"
 
@@ -50,8 +54,23 @@ void ScreenshotTour::on_detail_shown() {
       save(QStringLiteral("gui-certificates.png"));
       const QPixmap audit = window_.audit_panel()->grab();
       audit.save(QDir(directory_).filePath(QStringLiteral("gui-audit-panel.png")));
-      QApplication::quit();
+      show_live_capture_dialog();
     });
+  });
+}
+
+void ScreenshotTour::show_live_capture_dialog() {
+  // The dialog as a user meets it: loopback chosen, a filter typed, the capture started (as
+  // root; otherwise the dialog shows why it could not start, which is worth seeing too).
+  LiveCaptureDialog* dialog = window_.show_live_capture_dialog();
+  dialog->select_interface(QStringLiteral("lo"));
+  dialog->filter_edit()->setText(QStringLiteral("tcp port 443"));
+  dialog->start_button()->click();
+  QTimer::singleShot(1500, this, [this, dialog] {
+    const QString path = QDir(directory_).filePath(QStringLiteral("gui-live-capture.png"));
+    if (!dialog->grab().save(path)) std::fprintf(stderr, "tlslens-gui: cannot write %s\n", qPrintable(path));
+    window_.live_capture()->stop();
+    QApplication::quit();
   });
 }
 

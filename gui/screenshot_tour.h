@@ -1,7 +1,8 @@
 // ScreenshotTour: for docs/ — once the window's capture has loaded, selects its first
-// connection, waits for its detail, and saves three PNGs into a directory: the main window
-// (timeline), the certificate view, and the audit panel (scripts/screenshots.sh drives it
-// through `tlslens-gui --screenshots DIR`). The application quits when done.
+// connection, waits for its detail, and saves four PNGs into a directory: the main window
+// (timeline), the certificate view, the audit panel, and the live capture dialog capturing on
+// lo (scripts/screenshots.sh drives it through `tlslens-gui --screenshots DIR`). The
+// application quits when done.
 #pragma once
 
 #include <QObject>
@@ -20,6 +21,7 @@ class ScreenshotTour final : public QObject {
  private:
   void on_loaded();
   void on_detail_shown();
+  void show_live_capture_dialog();
   void save(const QString& name);
 
   MainWindow& window_;

@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
   tests.push_back(t::make_connection_detail_test());
   tests.push_back(t::make_certificate_view_test());
   tests.push_back(t::make_audit_panel_test());
+  tests.push_back(t::make_live_capture_test());
+  tests.push_back(t::make_exports_test());
+  tests.push_back(t::make_offset_index_test());
 
   const QStringList arguments = QCoreApplication::arguments();
   int failures = 0;

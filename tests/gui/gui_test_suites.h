@@ -18,6 +18,9 @@ std::unique_ptr<QObject> make_tls_rows_test();
 std::unique_ptr<QObject> make_connection_detail_test();
 std::unique_ptr<QObject> make_certificate_view_test();
 std::unique_ptr<QObject> make_audit_panel_test();
+std::unique_ptr<QObject> make_live_capture_test();
+std::unique_ptr<QObject> make_exports_test();
+std::unique_ptr<QObject> make_offset_index_test();
 
 // The path of a file under the source tree's captures/ (TLSLENS_SOURCE_DIR, or the tree the test
 // was compiled from).

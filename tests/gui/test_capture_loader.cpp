@@ -1,6 +1,7 @@
 // CaptureLoader on real files: the rows it reports for a corpus capture (run on the test thread
 // and on a worker thread, as the window runs it), open failures, truncation and cancellation.
 #include <QFile>
+#include <QFileInfo>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
@@ -9,6 +10,7 @@
 #include <QThread>
 
 #include "gui/capture_loader.h"
+#include "gui/capture_status_bar.h"
 #include "tests/gui/gui_test_suites.h"
 #include "tests/gui/synthetic_capture.h"
 
@@ -213,6 +215,84 @@ class CaptureLoaderTest : public QObject {
     QCOMPARE(finished.count(), 2);
     QVERIFY(!finished.at(1).at(1).value<CaptureLoadResult>().cancelled);
     QCOMPARE(rows_from(found).size(), 7);
+  }
+
+  void progress_counts_bytes_up_to_the_file_size() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("many.pcap"));
+    QVERIFY(write_synthetic_capture(path, 3000, 100));
+    CaptureLoader loader;
+    QSignalSpy progress(&loader, &CaptureLoader::progress);
+    loader.load(1, path);
+    QVERIFY(progress.count() >= 2);
+    const quint64 size = static_cast<quint64>(QFileInfo(path).size());
+    quint64 previous = 0;
+    for (const QList<QVariant>& signal : progress) {
+      const quint64 bytes = signal.at(2).toULongLong();
+      QCOMPARE(signal.at(3).toULongLong(), size);  // classic pcap: a real percentage
+      QVERIFY(bytes >= previous && bytes <= size);
+      previous = bytes;
+    }
+    QCOMPARE(previous, size);  // the offsets are exact: the last packet ends the file
+  }
+
+  void compressed_capture_progress_is_indeterminate() {
+    CaptureLoader loader;
+    QSignalSpy progress(&loader, &CaptureLoader::progress);
+    QSignalSpy finished(&loader, &CaptureLoader::load_finished);
+    loader.load(1, captures_file(QStringLiteral("tls12-ecdhe-aes128gcm.pcap.gz")));
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(progress.count() >= 1);
+    for (const QList<QVariant>& signal : progress) QCOMPARE(signal.at(3).toULongLong(), 0u);
+  }
+
+  void cancel_stops_at_the_next_packet_and_keeps_what_was_read() {
+    constexpr int kConnections = 20'000;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("large.pcap"));
+    QVERIFY(write_synthetic_capture(path, kConnections, 100));
+    CaptureLoader loader;
+    QList<ConnectionRow> rows;
+    quint64 packets_at_cancel = 0;
+    // The first batch cancels the load, as the Cancel button would between two batches.
+    connect(&loader, &CaptureLoader::connections_found, this, [&](quint64, const QList<ConnectionRow>& batch) {
+      rows += batch;
+    });
+    connect(&loader, &CaptureLoader::progress, this, [&](quint64 id, quint64 packets, quint64, quint64) {
+      if (packets_at_cancel == 0) {
+        packets_at_cancel = packets;
+        loader.cancel_up_to(id);
+      }
+    });
+    QSignalSpy finished(&loader, &CaptureLoader::load_finished);
+    loader.load(7, path);
+    QCOMPARE(finished.count(), 1);
+    const CaptureLoadResult result = result_from(finished);
+    QVERIFY(result.cancelled);
+    QVERIFY(packets_at_cancel > 0);
+    QVERIFY(packets_at_cancel < 6u * kConnections / 2);
+    // Promptly: not one packet more than had been read when Cancel was pressed.
+    QCOMPARE(result.summary.packets, packets_at_cancel);
+    // What was read stays: every connection that had ended, and the analysis to inspect them.
+    QVERIFY(rows.size() >= int{CaptureLoader::kMaxBatchRows});
+    QCOMPARE(static_cast<quint64>(rows.size()), (packets_at_cancel + 1) / 6);
+    QVERIFY(result.analysis);
+  }
+
+  void status_bar_shows_percentage_or_busy() {
+    CaptureStatusBar bar;
+    bar.show_loading(QStringLiteral("/tmp/x.pcap"));
+    QCOMPARE(bar.progress_percent(), -1);
+    QVERIFY(bar.is_cancellable());
+    bar.show_progress(10, 2, 250, 1000);
+    QCOMPARE(bar.progress_percent(), 25);
+    bar.show_progress(20, 3, 1000, 1000);
+    QCOMPARE(bar.progress_percent(), 100);
+    bar.show_progress(30, 4, 5000, 0);  // compressed: how far is unknown
+    QCOMPARE(bar.progress_percent(), -1);
+    bar.show_cancelled(4);
+    QVERIFY(!bar.is_cancellable());
+    QVERIFY(bar.problem_text().contains(QStringLiteral("cancelled")));
   }
 };
 
