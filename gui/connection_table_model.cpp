@@ -156,7 +156,8 @@ QVariant display_value(const ConnectionRow& row, int column) {
     case Column::alpn:
       return row.tls.alpn;
     case Column::handshake:
-      return outcome_label(row.tls.outcome);
+      // A live connection's TLS columns come when it ends; until then nothing is judged.
+      return row.open ? QStringLiteral("in progress") : outcome_label(row.tls.outcome);
     case Column::decrypted:
       return decryption_label(row.tls.decryption);
     case Column::audit:

@@ -5,7 +5,9 @@
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
+#include <QGuiApplication>
 #include <QPixmap>
+#include <QScreen>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
@@ -62,13 +64,23 @@ void ScreenshotTour::on_detail_shown() {
 void ScreenshotTour::show_live_capture_dialog() {
   // The dialog as a user meets it: loopback chosen, a filter typed, the capture started (as
   // root; otherwise the dialog shows why it could not start, which is worth seeing too).
+  // scripts/screenshots.sh makes TLS connections to 127.0.0.1:4433 meanwhile, so the table
+  // fills while the dialog stays open beside it.
+  window_.inspector()->tabs()->setCurrentIndex(0);
   LiveCaptureDialog* dialog = window_.show_live_capture_dialog();
+  dialog->move(window_.x() + window_.width() - dialog->width() - 24, window_.y() + window_.height() / 3);
   dialog->select_interface(QStringLiteral("lo"));
-  dialog->filter_edit()->setText(QStringLiteral("tcp port 443"));
+  dialog->filter_edit()->setText(QStringLiteral("tcp port 4433"));
   dialog->start_button()->click();
-  QTimer::singleShot(1500, this, [this, dialog] {
+  QTimer::singleShot(3000, this, [this, dialog] {
     const QString path = QDir(directory_).filePath(QStringLiteral("gui-live-capture.png"));
-    if (!dialog->grab().save(path)) std::fprintf(stderr, "tlslens-gui: cannot write %s\n", qPrintable(path));
+    // Under X the screen holds both windows; elsewhere (offscreen) only the dialog can be shown.
+    QScreen* screen = QGuiApplication::primaryScreen();
+    QPixmap shot;
+    if (QGuiApplication::platformName() == QStringLiteral("xcb") && screen != nullptr)
+      shot = screen->grabWindow(0, 0, 0, window_.width(), window_.height());
+    if (shot.isNull()) shot = dialog->grab();
+    if (!shot.save(path)) std::fprintf(stderr, "tlslens-gui: cannot write %s\n", qPrintable(path));
     window_.live_capture()->stop();
     QApplication::quit();
   });

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Makes the GUI screenshots in docs/images/ from captures/ files: the main window (timeline,
-# fields, hex), the certificate view and the audit panel. Runs headless: under Xvfb when
+# fields, hex), the certificate view, the audit panel, and the live capture dialog (capturing on
+# lo when run as root; otherwise it shows the permission error). Runs headless: under Xvfb when
 # xvfb-run is installed (real fonts and window decorations), else on Qt's offscreen platform.
 # Usage: scripts/screenshots.sh [build-dir]   (default: build)
 set -eu
@@ -18,6 +19,18 @@ run() {
     QT_QPA_PLATFORM=offscreen "$gui" "$@"
   fi
 }
+
+# TLS connections to 127.0.0.1:4433 while the GUI runs, for the live capture screenshot (the
+# capture needs root; without it the dialog shows the permission error and these go unseen).
+(
+  while :; do
+    python3 "$root/tests/gui/tls_exchange.py" 4433 "$root/captures/certs/server-chain.pem" \
+      "$root/captures/certs/server.key" 2>/dev/null || true
+    sleep 0.3
+  done
+) &
+traffic=$!
+trap 'kill $traffic 2>/dev/null' EXIT
 
 # The expired-leaf capture shows a finding in every view; its CA makes the rest of the chain trusted.
 run --screenshots "$out" \

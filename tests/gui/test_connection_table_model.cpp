@@ -191,6 +191,29 @@ class ConnectionTableModelTest : public QObject {
     proxy.sort(Model::gaps, Qt::DescendingOrder);
     QCOMPARE(numbers_in_order(proxy).first(), 9u);
   }
+
+  void live_rows_are_replaced_when_their_connection_ends() {
+    ConnectionTableModel model;
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    ConnectionRow open_row = make_row(1);
+    open_row.open = true;
+    ConnectionRow other_open = make_row(2);
+    other_open.open = true;
+    model.update_or_append_rows({open_row});
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(model, 0, ConnectionTableModel::end_reason), QStringLiteral("open"));
+    QCOMPARE(cell(model, 0, ConnectionTableModel::handshake), QStringLiteral("in progress"));
+
+    // Connection 1 ends; connection 2 starts and ends within one batch.
+    model.update_or_append_rows({make_row(1), other_open, make_row(2)});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.row_of(1), 0);
+    QCOMPARE(model.row_of(2), 1);
+    QVERIFY(!model.row_at(0).open);
+    QVERIFY(!model.row_at(1).open);
+    QVERIFY(cell(model, 0, ConnectionTableModel::end_reason) != QStringLiteral("open"));
+  }
 };
 
 std::unique_ptr<QObject> make_connection_table_model_test() {

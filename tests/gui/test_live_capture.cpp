@@ -20,7 +20,10 @@
 
 #include "gui/capture_loader.h"
 #include "gui/live_capture_controller.h"
+#include "gui/connection_inspector.h"
+#include "gui/connection_table_model.h"
 #include "gui/live_capture_dialog.h"
+#include "gui/main_window.h"
 #include "tests/gui/gui_test_suites.h"
 
 namespace tlslens::gui::tests {
@@ -226,6 +229,49 @@ class LiveCaptureTest : public QObject {
     QCOMPARE(reloaded.first().client.port, row.client.port);
     QCOMPARE(reloaded.first().tls.sni, QStringLiteral("localhost"));
     QCOMPARE(reloaded.first().bytes_server_to_client, row.bytes_server_to_client);
+  }
+
+  void window_shows_live_connections_and_inspects_them_after_stop() {
+    if (geteuid() != 0) QSKIP("live capture on lo needs root (CI runs as root)");
+    MainWindow window;
+    LiveCaptureDialog* dialog = window.show_live_capture_dialog();
+    dialog->select_interface(QStringLiteral("lo"));
+    quint16 port = 0;
+    bool exchanged = false;
+    for (int attempt = 0; attempt < kExchangeAttempts && !exchanged; ++attempt) {
+      if (window.live_capture()->is_capturing()) {
+        window.live_capture()->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.live_capture()->is_capturing(), kRowTimeoutMs);
+      }
+      port = free_loopback_port();
+      dialog->filter_edit()->setText(QStringLiteral("tcp port %1").arg(port));
+      QVERIFY(dialog->start_button()->isEnabled());
+      dialog->start_button()->click();
+      QVERIFY2(window.live_capture()->is_capturing(), qPrintable(dialog->status_text()));
+      QVERIFY(window.windowTitle().startsWith(QStringLiteral("live: lo")));
+      exchanged = tls_exchange(port);
+    }
+    QVERIFY2(exchanged, "no TLS exchange on loopback succeeded");
+    // The table fills while the capture runs.
+    QTRY_VERIFY_WITH_TIMEOUT(window.connection_model()->rowCount() == 1 && !window.connection_model()->row_at(0).open,
+                             kRowTimeoutMs);
+    QCOMPARE(window.connection_model()->row_at(0).server.port, port);
+    QVERIFY(!window.export_source().has_value());  // nothing to re-read until the capture stops
+
+    QVERIFY(dialog->stop_button()->isEnabled());
+    dialog->stop_button()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->save_button()->isEnabled(), kRowTimeoutMs);
+    QVERIFY(dialog->status_text().startsWith(QStringLiteral("Stopped: ")));
+    QVERIFY(window.export_source().has_value());
+    QCOMPARE(window.export_source()->capture_path, window.live_capture()->spool_path());
+
+    // Stopped, its connections are read again from the spool file, like a file's.
+    QSignalSpy shown(window.inspector(), &ConnectionInspector::detail_shown);
+    window.select_connection(window.connection_model()->row_at(0).id);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kRowTimeoutMs);
+    QVERIFY2(window.inspector()->detail() != nullptr && window.inspector()->detail()->found,
+             qPrintable(window.inspector()->status_text()));
+    QVERIFY(window.inspector()->detail()->records_seen >= 4);
   }
 };
 
