@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/cli_output.h"
 #include "cli/options.h"
 #include "core/capture/packet_source.h"
 #include "core/capture/pcapng_writer.h"
@@ -20,14 +21,12 @@
 #include "core/crypto/key_material.h"
 #include "core/crypto/providers.h"
 #include "core/audit/auditor.h"
-#include "core/output/audit_report.h"
-#include "core/output/json_printer.h"
 #include "core/output/decrypted_stream_writer.h"
 #include "core/output/output_stream.h"
 #include "core/output/plaintext_pcap_writer.h"
-#include "core/output/tee_sink.h"
 #include "core/output/text_printer.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/parallel_analyzer.h"
 
 namespace {
 
@@ -316,98 +315,65 @@ int run(const cli::Options& o) {
 
   const bool live = o.read_file.empty();
   OutputStream out(stdout);
-  std::unique_ptr<EventSink> printer;
-  // For the decryption coverage line (text) or capture_end's "decryption" (JSON).
-  TextPrinter* text_printer = nullptr;
-  if (o.audit_report) {
-    printer = std::make_unique<AuditReport>(out, o.json);
-  } else if (o.json) {
-    JsonOptions json;
-    json.hex = o.hex;
-    json.show_data = o.show_data || o.hex_data;
-    json.hex_data = o.hex_data;
-    if (keys) {
-      json.key_log_usage = [keys] {
-        return KeyLogUsage{keys->key_log.decryption_entries(), keys->key_log.unused_entries()};
-      };
-    }
-    printer = std::make_unique<JsonPrinter>(out, json);
-  } else {
-    TextOptions text;
-    text.absolute_times = o.absolute_times;
-    text.quiet = o.quiet;
-    text.hex = o.hex;
-    text.all_fields = o.all_fields;
-    text.cert_details = o.cert_details;
-    text.show_data = o.show_data || o.hex_data;
-    text.hex_data = o.hex_data;
-    auto text_owner = std::make_unique<TextPrinter>(out, text);
-    text_printer = text_owner.get();
-    printer = std::move(text_owner);
-  }
-  // The plaintext writers run beside the printer; without keys they would write nothing.
-  DecryptedStreamWriter* stream_writer = nullptr;
-  PlaintextPcapWriter* pcap_writer = nullptr;
-  if (!o.write_decrypted.empty() || !o.write_plaintext.empty()) {
-    if (!keys)
-      fmt::print(stderr,
-                 "tlslens: warning: --write-decrypted/-w need key material (-l, -k, --psk or embedded "
-                 "secrets); nothing will be decrypted\n");
-    auto tee = std::make_unique<TeeSink>();
-    tee->add(std::move(printer));
-    std::string error;
-    if (!o.write_decrypted.empty()) {
-      auto w = std::make_unique<DecryptedStreamWriter>();
-      if (!w->open(o.write_decrypted, error)) {
-        fmt::print(stderr, "tlslens: {}\n", error);
-        return kExitInputError;
-      }
-      stream_writer = w.get();
-      tee->add(std::move(w));
-    }
-    if (!o.write_plaintext.empty()) {
-      auto w = std::make_unique<PlaintextPcapWriter>();
-      if (!w->open(o.write_plaintext, error)) {
-        fmt::print(stderr, "tlslens: {}\n", error);
-        return kExitInputError;
-      }
-      pcap_writer = w.get();
-      tee->add(std::move(w));
-    }
-    printer = std::move(tee);
-  }
-  // The audit sits between the pipeline and the printers (it adds chain and finding events).
-  std::unique_ptr<audit::AuditingSink> auditor;
-  EventSink* sink = printer.get();
+  if ((!o.write_decrypted.empty() || !o.write_plaintext.empty()) && !keys)
+    fmt::print(stderr,
+               "tlslens: warning: --write-decrypted/-w need key material (-l, -k, --psk or embedded "
+               "secrets); nothing will be decrypted\n");
+
+  std::optional<audit::AuditOptions> audit_options;
   if (o.audit) {
-    audit::AuditOptions audit_options;
     std::string error;
     auto trust = audit::TrustStore::load(o.ca_file, o.ca_path, error);
     if (!trust) {
       fmt::print(stderr, "tlslens: {}\n", error);
       return kExitInputError;
     }
-    audit_options.trust = std::make_shared<const audit::TrustStore>(std::move(*trust));
-    audit_options.expect_host = o.expect_host;
-    audit_options.use_seen_intermediates = o.use_seen_intermediates;
-    if (!parse_now(o.now, audit_options.now)) {
+    audit_options.emplace();
+    audit_options->trust = std::make_shared<const audit::TrustStore>(std::move(*trust));
+    audit_options->expect_host = o.expect_host;
+    audit_options->use_seen_intermediates = o.use_seen_intermediates;
+    audit_options->verifications = std::make_shared<audit::ChainVerifications>();
+    if (!parse_now(o.now, audit_options->now)) {
       fmt::print(stderr, "tlslens: --now {}: not a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n", o.now);
       return kExitInputError;
     }
-    auditor = std::make_unique<audit::AuditingSink>(std::move(audit_options), *printer);
-    sink = auditor.get();
   }
+  std::string output_error;
+  const WorkerOutputFactory make_output = [&](OutputStream& stream) -> std::unique_ptr<WorkerOutput> {
+    return cli::CliOutput::build(o, keys, audit_options ? &*audit_options : nullptr, stream, output_error);
+  };
+
   AnalyzerOptions options = analyzer_options(o);
   options.keys = keys;
-  // Live: a record with no keys yet re-reads the key log at once (one stat() when it has not
-  // changed), so secrets a browser writes during the handshake are there for its next record.
+  // Live: the key log grows as the client writes it; records without keys look again.
   if (live && keys) options.refresh_keys = [keys] { keys->key_log.refresh(); };
   if (o.debug_keys) {
     options.debug_keys = [](const Connection& conn, std::string_view line) {
       fmt::print(stderr, "tlslens: keys: connection {}: {}\n", conn.id, line);
     };
   }
-  Analyzer analyzer(options, *sink);
+  std::string one_thread_reason;
+  const unsigned threads = cli::worker_threads(o, one_thread_reason);
+  // One thread: the pipeline prints straight into `out`. Several: each worker prints into
+  // memory and ParallelAnalyzer's writer merges their text into `out` in the same order.
+  std::unique_ptr<WorkerOutput> single_output;
+  std::unique_ptr<Analyzer> single;
+  std::unique_ptr<ParallelAnalyzer> parallel;
+  if (threads <= 1) {
+    single_output = make_output(out);
+    if (single_output) single = std::make_unique<Analyzer>(options, single_output->sink());
+  } else {
+    parallel = std::make_unique<ParallelAnalyzer>(options, threads, make_output, out);
+  }
+  if (!output_error.empty() || (threads <= 1 && !single_output)) {
+    fmt::print(stderr, "tlslens: {}\n", output_error);
+    return kExitInputError;
+  }
+  if (o.print_stats && o.threads > 0)  // asked for: say what it got (the default depends on the machine)
+    fmt::print(stderr, "tlslens: worker threads: {}{}\n", threads,
+               one_thread_reason.empty() ? "" : " (" + one_thread_reason + " runs on one)");
+  const auto process = [&](const Packet& p) { single ? single->process(p) : parallel->process(p); };
+  const auto finish = [&] { single ? single->finish() : parallel->finish(); };
 
   if (live) {
     g_live_source = source.get();
@@ -428,7 +394,7 @@ int run(const cli::Options& o) {
           export_new_secrets();
           exporter.write(packet);
         }
-        analyzer.process(packet);
+        process(packet);
         if (live) out.flush();
         break;
       case ReadStatus::timeout:
@@ -442,7 +408,7 @@ int run(const cli::Options& o) {
         break;
       case ReadStatus::truncated:
       case ReadStatus::error:
-        analyzer.finish();
+        finish();
         out.flush();
         fmt::print(stderr, "tlslens: {}\n", source->error());
         exit_code = kExitInputError;
@@ -451,8 +417,13 @@ int run(const cli::Options& o) {
     }
   }
   g_live_source = nullptr;
-  analyzer.finish();
-  AnalysisSummary summary = analyzer.summary();
+  finish();
+  const AnalysisSummary summary = single ? single->summary() : parallel->summary();
+  auto& output = static_cast<cli::CliOutput&>(single ? *single_output : parallel->primary_output());
+  const audit::AuditingSink* auditor = output.auditor();
+  const TextPrinter* text_printer = output.text_printer();
+  DecryptedStreamWriter* stream_writer = output.stream_writer();
+  PlaintextPcapWriter* pcap_writer = output.pcap_writer();
   CaptureStats capture_stats = source->stats();
   if (o.print_stats && !o.json) {
     print_stats(out, summary, capture_stats);

@@ -93,6 +93,12 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_flag("--debug-keys", o.debug_keys,
                "Print every secret and key derived, per connection, to standard error (for debugging "
                "decryption; nothing else ever prints key material)");
+  app.add_option("--threads", o.threads,
+                 "Worker threads for reading a file (default: one per core; 1: no threads). The output is the "
+                 "same whatever the number. Live capture, -w, --write-decrypted, --audit and --debug-keys "
+                 "run on one thread")
+      ->check(CLI::Range(0, 256))
+      ->option_text("N");
   app.add_flag("!--no-embedded-secrets", o.embedded_secrets,
                "Ignore the key logs embedded in pcapng files (Decryption Secrets Blocks)");
   app.add_option("--export-dsb", o.export_dsb,

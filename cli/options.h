@@ -41,6 +41,7 @@ struct Options {
   std::string fail_on;                 // --fail-on SEVERITY
   std::string now;                     // --now TIME ("today" for the audit)
   bool debug_keys = false;             // --debug-keys: print derived secrets and keys to stderr
+  int threads = 0;                     // --threads: worker threads (0: one per core)
   bool embedded_secrets = true;        // pcapng Decryption Secrets Blocks (off: --no-embedded-secrets)
   int snaplen = 262144;          // -s
   int buffer_mib = 16;           // -B

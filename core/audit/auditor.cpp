@@ -19,10 +19,6 @@ namespace {
 
 // The TLS 1.3 transcript up to the client's CertificateVerify is a few KB plus certificates.
 constexpr size_t kMaxTranscriptBytes = 1u << 20;
-// Chain verifications kept for reuse (forgotten all at once when full).
-constexpr size_t kMaxVerifiedChains = 512;
-// Intermediates remembered for --use-seen-intermediates.
-constexpr size_t kMaxSeenIntermediates = 256;
 // Decrypted client records searched for an HTTP request (the first request says it all).
 constexpr int kMaxHostHeaderRecords = 4;
 
@@ -130,7 +126,14 @@ struct AuditingSink::State {
 };
 
 AuditingSink::AuditingSink(AuditOptions options, EventSink& downstream)
-    : options_(std::move(options)), downstream_(downstream) {}
+    : options_(std::move(options)), downstream_(downstream), verifications_(options_.verifications) {
+  if (!verifications_) verifications_ = std::make_shared<ChainVerifications>();
+}
+
+void AuditingSink::absorb_counts(const AuditingSink& other) {
+  findings_reported_ += other.findings_reported_;
+  if (other.worst_ && (!worst_ || *other.worst_ > *worst_)) worst_ = other.worst_;
+}
 
 AuditingSink::~AuditingSink() = default;
 
@@ -284,20 +287,6 @@ void AuditingSink::run_policy(const Connection& conn, State& st, const tls::TlsF
   }
 }
 
-void AuditingSink::remember_intermediates(const std::vector<x509::Certificate>& chain) {
-  for (size_t i = 1; i < chain.size(); ++i) {
-    const x509::Certificate& cert = chain[i];
-    if (!cert.info().parsed || cert.info().self_issued) continue;
-    const bool known = std::any_of(seen_intermediates_.begin(), seen_intermediates_.end(), [&](const auto& c) {
-      return c.info().sha256_fingerprint == cert.info().sha256_fingerprint;
-    });
-    if (known) continue;
-    if (seen_intermediates_.size() >= kMaxSeenIntermediates) seen_intermediates_.erase(seen_intermediates_.begin());
-    seen_intermediates_.push_back(cert);
-    ++seen_generation_;
-  }
-}
-
 void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::RecordEvent& record,
                                   const tls::TlsFacts& facts) {
   const bool from_server = record.dir == Direction::server_to_client;
@@ -325,29 +314,24 @@ void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::
   input.name = event.name_checked;
   input.key_use = from_server ? key_use_for(facts) : KeyUse::signature;
   input.now = options_.now;
-  input.seen_intermediates = seen_intermediates_;
   input.use_seen_intermediates = options_.use_seen_intermediates;
   std::optional<ChainAudit>& slot = from_server ? st.audit.server_chain : st.audit.client_chain;
   std::string key = fmt::format("{}|{}|{}", to_string(event.party), event.name_checked, static_cast<int>(input.key_use));
   for (const x509::Certificate& c : chain) key += "|" + (c.info().parsed ? c.info().sha256_fingerprint : "?");
   const int64_t captured = record.at.ts.whole_seconds();
-  auto cached = verified_.find(key);
-  if (cached != verified_.end() && captured >= cached->second.audit.stable_from &&
-      captured < cached->second.audit.stable_until &&
-      (!cached->second.depends_on_seen || cached->second.seen_generation == seen_generation_)) {
-    slot = cached->second.audit;
-    ++verification_reuses_;
+  if (auto reused = verifications_->reuse(key, captured)) {
+    slot = std::move(*reused);
   } else {
+    const std::vector<x509::Certificate> seen = verifications_->seen_intermediates();
+    input.seen_intermediates = seen;
     slot = ::tlslens::audit::audit_chain(input, *options_.trust);
-    ++verifications_;
-    if (verified_.size() >= kMaxVerifiedChains) verified_.clear();
     // A chain that lacks an issuer is judged with the intermediates other connections sent:
     // its result holds only while that set is unchanged.
     const bool depends_on_seen =
         slot->has(Code::CHAIN_INCOMPLETE) || slot->has(Code::CHAIN_ONLY_WITH_SEEN_INTERMEDIATES);
-    verified_.insert_or_assign(std::move(key), VerifiedChain{*slot, depends_on_seen, seen_generation_});
+    verifications_->store(std::move(key), *slot, depends_on_seen);
   }
-  remember_intermediates(chain);
+  verifications_->remember_intermediates(chain);
 
   event.audit = &*slot;
   event.chain = &chain;

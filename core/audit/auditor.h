@@ -23,6 +23,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/audit/chain_verifications.h"
 #include "core/audit/trust_store.h"
 #include "core/output/event_sink.h"
 
@@ -33,6 +34,9 @@ struct AuditOptions {
   std::string expect_host;                  // checked instead of the SNI (--expect-host)
   bool use_seen_intermediates = false;      // --use-seen-intermediates
   Timestamp now;                            // "today": the system clock, or --now
+  // Verifications and seen intermediates shared by the sinks of one analysis (one per worker
+  // thread); null: the sink keeps its own.
+  std::shared_ptr<ChainVerifications> verifications;
 };
 
 class AuditingSink final : public EventSink {
@@ -51,12 +55,16 @@ class AuditingSink final : public EventSink {
   void audit_chain(const Connection& conn, const ChainEvent& chain) override;
   void audit_finding(const Connection& conn, const FindingEvent& finding) override;
   void finished(const AnalysisSummary& summary) override;
+  void flush_pending() override { downstream_.flush_pending(); }
 
   // The highest severity reported so far (for --fail-on); nullopt when nothing was found.
   std::optional<Severity> worst() const { return worst_; }
   uint64_t findings_reported() const { return findings_reported_; }
-  uint64_t chain_verifications() const { return verifications_; }
-  uint64_t chain_verification_reuses() const { return verification_reuses_; }
+  // Counted across every sink that shares this one's ChainVerifications.
+  uint64_t chain_verifications() const { return verifications_->verifications(); }
+  uint64_t chain_verification_reuses() const { return verifications_->reuses(); }
+  // Takes in the findings counted by another sink of the same analysis (a worker thread's).
+  void absorb_counts(const AuditingSink& other);
 
  private:
   struct State;
@@ -74,23 +82,11 @@ class AuditingSink final : public EventSink {
                             uint8_t handshake_type);
   void on_alert(const Connection& conn, State& st, const tls::RecordEvent& record, const tls::MessageEvent& message);
   void check_host_header(const Connection& conn, State& st, const tls::RecordEvent& record);
-  void remember_intermediates(const std::vector<x509::Certificate>& chain);
 
   AuditOptions options_;
   EventSink& downstream_;
   std::unordered_map<uint64_t, std::unique_ptr<State>> states_;
-  std::vector<x509::Certificate> seen_intermediates_;
-  // Chain verifications by (party, name, key use, fingerprints): 13 000 connections to one
-  // server verify its chain once. Reused only for capture times where the result holds.
-  struct VerifiedChain {
-    ChainAudit audit;
-    bool depends_on_seen = false;  // reusable only while seen_generation_ is unchanged
-    uint64_t seen_generation = 0;
-  };
-  std::unordered_map<std::string, VerifiedChain> verified_;
-  uint64_t seen_generation_ = 0;  // bumped when seen_intermediates_ changes
-  uint64_t verifications_ = 0;
-  uint64_t verification_reuses_ = 0;
+  std::shared_ptr<ChainVerifications> verifications_;  // 13 000 connections to one server verify once
   std::optional<Severity> worst_;
   uint64_t findings_reported_ = 0;
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -539,7 +540,7 @@ std::optional<std::vector<uint8_t>> KeyLog::lookup(const Key& key) const {
   auto it = secrets_.find(key);
   if (it == secrets_.end()) return std::nullopt;
   const Secret& s = it->second;
-  s.used = true;
+  std::atomic_ref<bool>(s.used).store(true, std::memory_order_relaxed);
   return std::vector<uint8_t>(s.bytes.begin(), s.bytes.begin() + s.size);
 }
 

@@ -30,8 +30,9 @@
 //  - Lookups never allocate for the key: secrets live in a hash map keyed by (label, client
 //    random). Secrets are zeroed when dropped. Nothing here prints key material.
 //
-// Not thread-safe: the caller serialises refresh()/add_text() with lookups (the pipeline
-// refreshes between packets on the thread that decrypts).
+// Lookups (find, master_secret, ...) may run on several threads at once; refresh()/add_text()
+// must not run beside them (the pipeline refreshes only in a live capture, which runs on one
+// thread, between packets).
 #pragma once
 
 #include <array>
@@ -155,7 +156,8 @@ class KeyLog {
     uint8_t size = 0;
     uint32_t source = 0;  // index into sources_, and the line that gave it
     uint32_t line = 0;
-    // Set by lookup(): the secret was asked for (KeyLog is single-threaded, see above).
+    // Set by lookup(): the secret was asked for (written through std::atomic_ref, as lookups
+    // may run on several threads).
     mutable bool used = false;
     Secret() = default;
     Secret(const Secret&) = default;

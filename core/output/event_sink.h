@@ -59,6 +59,11 @@ class EventSink {
   virtual void audit_chain(const Connection& /*conn*/, const audit::ChainEvent& /*chain*/) {}
   virtual void audit_finding(const Connection& /*conn*/, const audit::FindingEvent& /*finding*/) {}
   virtual void finished(const AnalysisSummary& /*summary*/) {}
+
+  // The events one packet caused are all reported: finish any output held open for events
+  // that might have followed (e.g. -q's record line awaiting message names). Called by the
+  // threaded pipeline after each unit of work, so that each unit's output is complete in itself.
+  virtual void flush_pending() {}
 };
 
 }  // namespace tlslens

@@ -54,6 +54,11 @@ class JsonPrinter final : public EventSink {
   // As TextPrinter's: TLS connections summarised, and those with a record decrypted.
   uint64_t tls_connections() const { return tls_connections_; }
   uint64_t decrypted_connections() const { return decrypted_connections_; }
+  // Takes in the counts of another printer of the same analysis (a worker thread's).
+  void absorb_counts(const JsonPrinter& other) {
+    tls_connections_ += other.tls_connections_;
+    decrypted_connections_ += other.decrypted_connections_;
+  }
 
  private:
   // Starts a line: {"schema":1,"event":<event>

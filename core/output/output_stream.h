@@ -1,7 +1,8 @@
 // OutputStream: buffered output to a FILE*, without a flush per line.
 //
 // Text is formatted into a growing memory buffer and written out in large blocks; a live
-// capture asks for flush() after each batch of packets so lines appear promptly.
+// capture asks for flush() after each batch of packets so lines appear promptly. Without a
+// file (a worker thread's stream) the text stays in memory until the owner takes it.
 #pragma once
 
 #include <cstdio>
@@ -14,6 +15,7 @@ namespace tlslens {
 class OutputStream {
  public:
   explicit OutputStream(std::FILE* file) : file_(file) {}
+  OutputStream() : file_(nullptr) {}  // in memory: see buffered()
   ~OutputStream() { flush(); }
   OutputStream(const OutputStream&) = delete;
   OutputStream& operator=(const OutputStream&) = delete;
@@ -28,11 +30,15 @@ class OutputStream {
     if (buffer_.size() >= kFlushThreshold) flush();
   }
   void flush() {
-    if (buffer_.size() == 0) return;
+    if (buffer_.size() == 0 || file_ == nullptr) return;
     std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
     std::fflush(file_);
     buffer_.clear();
   }
+
+  // The text not written out yet (all of it, for a stream without a file).
+  std::string_view buffered() const { return {buffer_.data(), buffer_.size()}; }
+  void discard_buffered() { buffer_.clear(); }
 
  private:
   static constexpr size_t kFlushThreshold = 64 * 1024;

@@ -40,6 +40,9 @@ class TeeSink : public EventSink {
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override {
     for (auto& s : sinks_) s->tls_summary(conn, summary);
   }
+  void flush_pending() override {
+    for (auto& s : sinks_) s->flush_pending();
+  }
   void finished(const AnalysisSummary& summary) override {
     for (auto& s : sinks_) s->finished(summary);
   }

@@ -70,11 +70,17 @@ class TextPrinter final : public EventSink {
   void tls_note(const Connection& conn, const tls::NoteEvent& note) override;
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
   void finished(const AnalysisSummary& summary) override;
+  void flush_pending() override { close_record(); }
 
   // TLS connections summarised so far (not those found not to be TLS), and of them those
   // with at least one record decrypted: the decryption coverage line.
   uint64_t tls_connections() const { return tls_connections_; }
   uint64_t decrypted_connections() const { return decrypted_connections_; }
+  // Takes in the counts of another printer of the same analysis (a worker thread's).
+  void absorb_counts(const TextPrinter& other) {
+    tls_connections_ += other.tls_connections_;
+    decrypted_connections_ += other.decrypted_connections_;
+  }
 
  private:
   // Ends the open record: the newline of a -q record line, then the -x dump.

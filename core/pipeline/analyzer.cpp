@@ -1,6 +1,6 @@
 #include "core/pipeline/analyzer.h"
 
-#include "core/tls/tls_session.h"
+#include "core/pipeline/tls_connections.h"
 
 
 namespace tlslens {
@@ -11,53 +11,19 @@ namespace {
 // stays bounded on a long live capture, rarely enough to cost nothing per packet.
 constexpr int64_t kExpiryCheckIntervalNs = 1'000'000'000;
 
-// Per-connection consumer: reports gaps and hands the bytes to the connection's TLS session.
-class ConnectionConsumer final : public StreamConsumer {
- public:
-  ConnectionConsumer(const Connection& conn, EventSink& sink, const tls::DecryptionContext* decryption)
-      : conn_(conn), sink_(sink), tls_(conn, sink, decryption) {}
-
-  void on_data(Direction dir, std::span<const uint8_t> bytes, const SegmentInfo& at) override {
-    last_at_ = at;
-    tls_.on_data(dir, bytes, at);
-  }
-  void on_gap(Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override {
-    last_at_ = at;
-    sink_.gap(conn_, dir, missing_bytes, at);
-    tls_.on_gap(dir, missing_bytes, at);
-  }
-  void on_rst(Direction dir, const SegmentInfo& at) override {
-    last_at_ = at;
-    tls_.on_rst(dir, at);
-  }
-  // The connection ended: the TLS session reports what was left and its summary.
-  void finish() { tls_.finish(SegmentInfo{conn_.last_seen, last_at_.packet_number}); }
-
- private:
-  const Connection& conn_;
-  EventSink& sink_;
-  tls::TlsSession tls_;
-  SegmentInfo last_at_;
-};
-
 }  // namespace
 
+// Hands connections to the handler and adds up their TCP statistics for the summary.
 class Analyzer::Connections final : public ConnectionObserver {
  public:
-  Connections(EventSink& sink, const AnalyzerOptions& options) : sink_(sink), keys_(options.keys) {
-    decryption_.keys = keys_.get();
-    decryption_.sessions = &sessions_;
-    decryption_.refresh_keys = options.refresh_keys;
-    decryption_.debug_keys = options.debug_keys;
-  }
+  explicit Connections(ConnectionHandler& handler) : handler_(handler) {}
 
   std::unique_ptr<StreamConsumer> on_connection_start(const Connection& conn) override {
-    sink_.connection_started(conn);
-    return std::make_unique<ConnectionConsumer>(conn, sink_, keys_ ? &decryption_ : nullptr);
+    return handler_.start(conn);
   }
 
   void on_connection_end(const Connection& conn, StreamConsumer* consumer) override {
-    if (consumer != nullptr) static_cast<ConnectionConsumer*>(consumer)->finish();
+    handler_.end(conn, consumer);
     for (const auto& s : conn.stats) {
       gaps += s.gaps;
       gap_bytes += s.gap_bytes;
@@ -65,7 +31,6 @@ class Analyzer::Connections final : public ConnectionObserver {
       out_of_order_segments += s.out_of_order_segments;
       overlap_conflict_bytes += s.overlap_conflicts;
     }
-    sink_.connection_ended(conn);
   }
 
   uint64_t gaps = 0;
@@ -75,16 +40,14 @@ class Analyzer::Connections final : public ConnectionObserver {
   uint64_t overlap_conflict_bytes = 0;
 
  private:
-  EventSink& sink_;
-  std::shared_ptr<const crypto::KeyMaterial> keys_;
-  tls::SessionCache sessions_;  // TLS <= 1.2 sessions across connections, for resumption
-  tls::DecryptionContext decryption_;
+  ConnectionHandler& handler_;
 };
 
-Analyzer::Analyzer(const AnalyzerOptions& options, EventSink& sink)
+Analyzer::Analyzer(const AnalyzerOptions& options, EventSink& sink, ConnectionHandler* handler)
     : sink_(sink),
+      own_handler_(handler == nullptr ? std::make_unique<TlsConnections>(sink, options, nullptr) : nullptr),
       decoder_(options.fragment_limits),
-      connections_(std::make_unique<Connections>(sink, options)),
+      connections_(std::make_unique<Connections>(handler != nullptr ? *handler : *own_handler_)),
       flows_(std::make_unique<FlowTable>(options.flow_limits, *connections_)) {}
 
 Analyzer::~Analyzer() = default;
@@ -131,6 +94,7 @@ AnalysisSummary Analyzer::summary() const {
   s.evicted_by_cap = f.evicted_by_cap;
   s.ended_idle = f.ended_idle;
   s.forced_gaps = f.forced_gaps;
+  s.forced_gap_bytes = f.forced_gap_bytes;
   s.gaps = connections_->gaps;
   s.gap_bytes = connections_->gap_bytes;
   s.retransmitted_bytes = connections_->retransmitted_bytes;
@@ -138,7 +102,7 @@ AnalysisSummary Analyzer::summary() const {
   s.overlap_conflict_bytes = connections_->overlap_conflict_bytes;
   s.ip_fragments = d.fragments;
   s.ip_reassembled = d.reassembled;
-  s.ip_fragments_dropped = d.fragments_expired + d.fragments_evicted;
+  s.ip_fragments_dropped = d.fragments_expired + d.fragments_evicted + d.fragments_pending;
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include "core/crypto/key_material.h"
 #include "core/net/packet_decoder.h"
 #include "core/output/event_sink.h"
+#include "core/pipeline/connection_handler.h"
 #include "core/tcp/flow_table.h"
 
 namespace tlslens {
@@ -30,7 +31,9 @@ struct AnalyzerOptions {
 
 class Analyzer {
  public:
-  Analyzer(const AnalyzerOptions& options, EventSink& sink);
+  // `handler` (not owned; null: a TLS session per connection on this thread, TlsConnections)
+  // receives each connection; `sink` gets everything else (malformed packets, the summary).
+  Analyzer(const AnalyzerOptions& options, EventSink& sink, ConnectionHandler* handler = nullptr);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
@@ -44,6 +47,7 @@ class Analyzer {
  private:
   class Connections;
   EventSink& sink_;
+  std::unique_ptr<ConnectionHandler> own_handler_;
   PacketDecoder decoder_;
   std::unique_ptr<Connections> connections_;
   std::unique_ptr<FlowTable> flows_;

@@ -3,12 +3,18 @@
 // full handshake that created it was decrypted earlier in the capture.
 //
 // Bounded: at most `capacity` entries of each kind; the oldest is forgotten first.
+// Thread-safe. With worker threads, what a lookup finds does not depend on the threads: each
+// secret is tagged with the position of the event that stored it (core/util/event_order.h), a
+// lookup sees only secrets stored before its own event, and a miss first waits until every
+// earlier event has been handled, then looks again.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/util/reader.h"
@@ -21,32 +27,26 @@ class SessionCache {
 
   void put_session_id(Bytes session_id, Bytes master_secret) { put(by_id_, order_id_, session_id, master_secret); }
   void put_ticket(Bytes ticket, Bytes master_secret) { put(by_ticket_, order_ticket_, ticket, master_secret); }
-  std::optional<std::vector<uint8_t>> find_session_id(Bytes session_id) const { return find(by_id_, session_id); }
-  std::optional<std::vector<uint8_t>> find_ticket(Bytes ticket) const { return find(by_ticket_, ticket); }
-  size_t size() const { return by_id_.size() + by_ticket_.size(); }
+  std::optional<std::vector<uint8_t>> find_session_id(Bytes session_id) { return find(by_id_, session_id); }
+  std::optional<std::vector<uint8_t>> find_ticket(Bytes ticket) { return find(by_ticket_, ticket); }
+  size_t size() const;
 
  private:
-  using Key = std::vector<uint8_t>;
-  using Map = std::map<Key, std::vector<uint8_t>>;
+  using Key = std::string;  // the bytes (std::string: GCC 12 warns on std::map of vectors)
+  struct Version {
+    uint64_t stored_at;  // event_order position of the event that stored it
+    std::vector<uint8_t> secret;
+  };
+  // Almost always one version; a key stored again with another secret keeps a few, so that
+  // each lookup can take the newest one stored before its own event.
+  using Map = std::map<Key, std::vector<Version>>;
 
-  void put(Map& map, std::deque<Key>& order, Bytes key, Bytes secret) {
-    if (key.empty() || secret.empty()) return;
-    Key k(key.begin(), key.end());
-    auto [it, inserted] = map.insert_or_assign(k, std::vector<uint8_t>(secret.begin(), secret.end()));
-    (void)it;
-    if (inserted) order.push_back(std::move(k));
-    while (map.size() > capacity_ && !order.empty()) {
-      map.erase(order.front());
-      order.pop_front();
-    }
-  }
-  static std::optional<std::vector<uint8_t>> find(const Map& map, Bytes key) {
-    auto it = map.find(Key(key.begin(), key.end()));
-    if (it == map.end()) return std::nullopt;
-    return it->second;
-  }
+  void put(Map& map, std::deque<Key>& order, Bytes key, Bytes secret);
+  std::optional<std::vector<uint8_t>> find(const Map& map, Bytes key);
+  std::optional<std::vector<uint8_t>> find_visible(const Map& map, const Key& key) const;
 
   size_t capacity_;
+  mutable std::mutex mutex_;
   Map by_id_;
   Map by_ticket_;
   std::deque<Key> order_id_;

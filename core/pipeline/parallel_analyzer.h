@@ -1,0 +1,65 @@
+// ParallelAnalyzer: the pipeline on several threads, printing exactly what Analyzer prints.
+//
+// What it promises:
+//  - The calling thread reads packets and runs link/IP decoding, IP reassembly and the one TCP
+//    flow table, so connection numbers, ends and evictions are Analyzer's. Each connection's
+//    bytes, gaps and end go to one worker thread (by a hash of its endpoints), which runs the TLS
+//    session, decryption, the audit and the printers (its WorkerOutput) into memory. A writer
+//    thread merges the workers' text in the order one thread would have printed it: every unit
+//    of work carries its position in that order. Text and JSON output are byte-identical for 1
+//    and N workers (tests/e2e/test_threads.py).
+//  - What connections share — the TLS session cache, chain verifications, seen intermediates —
+//    is looked up as of each event's position (core/util/event_order.h): a lookup that misses
+//    waits for the earlier events, so resumption and verification counts do not depend on the
+//    threads.
+//  - Bounded: at most kQueuedRounds rounds of work wait per worker, each of at most about
+//    kRoundBytes of payload; a worker's text waits only until the other workers' earlier text is
+//    written.
+//  - For files. Live captures that re-read a growing key log, --debug-keys and outputs that need
+//    one global order of their own (-w, --audit) run on one thread (the CLI decides).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/capture/packet.h"
+#include "core/output/output_stream.h"
+#include "core/pipeline/analyzer.h"
+
+namespace tlslens {
+
+// What one worker prints with: a sink chain (audit, printers, writers) over the worker's
+// in-memory OutputStream. Built by the front end, once per worker.
+class WorkerOutput {
+ public:
+  virtual ~WorkerOutput() = default;
+  virtual EventSink& sink() = 0;
+  // When all workers are done, the first one's output takes in the others' counts (connections
+  // decrypted, findings, ...) before its sink hears finished().
+  virtual void absorb(WorkerOutput& other) = 0;
+};
+using WorkerOutputFactory = std::function<std::unique_ptr<WorkerOutput>(OutputStream& out)>;
+
+class ParallelAnalyzer {
+ public:
+  ParallelAnalyzer(const AnalyzerOptions& options, unsigned workers, const WorkerOutputFactory& make_output,
+                   OutputStream& out);
+  ~ParallelAnalyzer();
+  ParallelAnalyzer(const ParallelAnalyzer&) = delete;
+  ParallelAnalyzer& operator=(const ParallelAnalyzer&) = delete;
+
+  void process(const Packet& packet);
+  // Ends all connections, waits for the workers and the writer, then reports the summary
+  // through the first worker's output. `out` is the caller's again afterwards. Call once.
+  void finish();
+
+  AnalysisSummary summary() const;
+  // The first worker's output, holding the whole run's counts after finish().
+  WorkerOutput& primary_output();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tlslens

@@ -1,0 +1,106 @@
+#include "core/pipeline/parallel_worker.h"
+
+#include <chrono>
+
+namespace tlslens::parallel {
+
+void WorkerProgress::wait_for_earlier(uint64_t seq) {
+  for (int round = 0;; ++round) {
+    bool earlier_pending = false;
+    for (const auto& w : workers_)
+      // The caller's own worker is at `seq` itself: not earlier.
+      if (w->unfinished_from() < seq) earlier_pending = true;
+    if (!earlier_pending) return;
+    if (round < 64) std::this_thread::yield();
+    else std::this_thread::sleep_for(std::chrono::microseconds(20));
+  }
+}
+
+ParallelWorker::ParallelWorker(unsigned index, const AnalyzerOptions& options,
+                               std::shared_ptr<tls::SessionCache> sessions, const WorkerOutputFactory& make_output,
+                               OrderedWriter& writer, WorkerProgress& progress)
+    : index_(index),
+      output_(make_output(out_)),
+      connections_(output_->sink(), options, std::move(sessions)),
+      writer_(writer),
+      progress_(progress) {}
+
+ParallelWorker::~ParallelWorker() { join(); }
+
+void ParallelWorker::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void ParallelWorker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ParallelWorker::run() {
+  event_order::set_waiter(&progress_);
+  EventSink& sink = output_->sink();
+  for (;;) {
+    WorkBatch batch = queue_.pop();
+    if (batch.stop) break;
+    OutputBatch printed;
+    size_t printed_size = 0;
+    for (const Task& task : batch.tasks) {
+      unfinished_from_.store(task.seq, std::memory_order_release);
+      event_order::set_current(task.seq);
+      execute(task, batch);
+      sink.flush_pending();
+      const size_t size = out_.buffered().size();
+      if (size > printed_size) {
+        printed.chunks.emplace_back(task.seq, size);
+        printed_size = size;
+      }
+    }
+    unfinished_from_.store(batch.horizon + 1, std::memory_order_release);
+    printed.text.assign(out_.buffered());
+    out_.discard_buffered();
+    printed.through = batch.horizon;
+    writer_.push(index_, std::move(printed));
+    batch.clear();
+    spent_.try_push(std::move(batch));
+  }
+  event_order::set_current(event_order::kUnordered);
+  event_order::set_waiter(nullptr);
+}
+
+void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {
+  if (task.kind == TaskKind::malformed) {
+    output_->sink().malformed_packet(task.at.packet_number, task.at.ts, task.reason);
+    return;
+  }
+  if (task.kind == TaskKind::start) {
+    auto live = std::make_unique<Live>();
+    live->conn = batch.snapshots[task.snapshot];
+    Live& l = *live;
+    live_.emplace(task.conn_id, std::move(live));
+    l.consumer = connections_.start(l.conn);
+    return;
+  }
+  auto it = live_.find(task.conn_id);
+  if (it == live_.end()) return;  // cannot happen: every connection starts before its events
+  Live& l = *it->second;
+  if (task.snapshot != Task::kNoSnapshot) l.conn = batch.snapshots[task.snapshot];
+  switch (task.kind) {
+    case TaskKind::data:
+      if (l.consumer) l.consumer->on_data(task.dir, std::span(batch.bytes).subspan(task.offset, task.length), task.at);
+      break;
+    case TaskKind::gap:
+      if (l.consumer) l.consumer->on_gap(task.dir, task.length, task.at);
+      break;
+    case TaskKind::rst:
+      if (l.consumer) l.consumer->on_rst(task.dir, task.at);
+      break;
+    case TaskKind::end:
+      connections_.end(l.conn, l.consumer.get());
+      live_.erase(it);
+      break;
+    case TaskKind::start:
+    case TaskKind::malformed:
+      break;
+  }
+}
+
+}  // namespace tlslens::parallel

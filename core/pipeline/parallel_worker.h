@@ -1,0 +1,74 @@
+// ParallelWorker: one of ParallelAnalyzer's worker threads. It replays the flow table's calls
+// for its connections (WorkBatch tasks) through a TLS session per connection and its own
+// sink chain, printing into memory, and hands each batch's text, cut by task, to the writer.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/output/output_stream.h"
+#include "core/pipeline/ordered_writer.h"
+#include "core/pipeline/parallel_analyzer.h"
+#include "core/pipeline/tls_connections.h"
+#include "core/pipeline/work_queue.h"
+#include "core/util/event_order.h"
+
+namespace tlslens::parallel {
+
+class ParallelWorker;
+
+// wait_for_earlier() for every worker: polls the others' progress (waits are rare: a session
+// cache or chain verification miss).
+class WorkerProgress final : public event_order::Waiter {
+ public:
+  explicit WorkerProgress(const std::vector<std::unique_ptr<ParallelWorker>>& workers) : workers_(workers) {}
+  void wait_for_earlier(uint64_t seq) override;
+
+ private:
+  const std::vector<std::unique_ptr<ParallelWorker>>& workers_;
+};
+
+class ParallelWorker {
+ public:
+  static constexpr size_t kQueuedRounds = 4;
+
+  ParallelWorker(unsigned index, const AnalyzerOptions& options, std::shared_ptr<tls::SessionCache> sessions,
+                 const WorkerOutputFactory& make_output, OrderedWriter& writer, WorkerProgress& progress);
+  ~ParallelWorker();
+
+  void start();
+  void push(WorkBatch batch) { queue_.push(std::move(batch)); }
+  // A spent batch to fill again, if the worker has one (false: allocate a new one).
+  bool take_spent(WorkBatch& batch) { return spent_.try_pop(batch); }
+  void join();
+
+  // A lower bound on the position of any task this worker has not finished.
+  uint64_t unfinished_from() const { return unfinished_from_.load(std::memory_order_acquire); }
+  WorkerOutput& output() { return *output_; }
+  OutputStream& stream() { return out_; }
+
+ private:
+  struct Live {
+    Connection conn;  // the flow table's connection as of the task being replayed
+    std::unique_ptr<StreamConsumer> consumer;
+  };
+  void run();
+  void execute(const Task& task, const WorkBatch& batch);
+
+  unsigned index_;
+  OutputStream out_;  // in memory
+  std::unique_ptr<WorkerOutput> output_;
+  TlsConnections connections_;
+  OrderedWriter& writer_;
+  WorkerProgress& progress_;
+  BlockingQueue<WorkBatch> queue_{kQueuedRounds};
+  BlockingQueue<WorkBatch> spent_{kQueuedRounds + 2};  // emptied batches, back to the reader
+  std::unordered_map<uint64_t, std::unique_ptr<Live>> live_;
+  std::atomic<uint64_t> unfinished_from_{0};
+  std::thread thread_;
+};
+
+}  // namespace tlslens::parallel

@@ -1,0 +1,104 @@
+// The units of work ParallelAnalyzer passes between its threads, and the queue that carries them.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/tcp/flow_table.h"
+
+namespace tlslens::parallel {
+
+enum class TaskKind : uint8_t { start, data, gap, rst, end, malformed };
+
+// One call the flow table made (or one malformed packet), to replay on a worker thread.
+struct Task {
+  uint64_t seq = 0;  // its position in the one-thread order of events (event_order)
+  uint64_t conn_id = 0;
+  TaskKind kind = TaskKind::data;
+  Direction dir = Direction::client_to_server;
+  // Index into WorkBatch::snapshots: the connection as it was then (start, gap, rst, end).
+  // Data tasks carry none: what changes in a Connection while bytes flow (last_seen, stats) is
+  // read only when it ends.
+  uint32_t snapshot = kNoSnapshot;
+  static constexpr uint32_t kNoSnapshot = 0xFFFFFFFF;
+  uint64_t offset = 0;    // data: where its bytes start in WorkBatch::bytes
+  uint64_t length = 0;    // data: how many; gap: missing bytes
+  SegmentInfo at;
+  const char* reason = "";  // malformed: the decoder's (static) reason
+};
+
+// One round's work for one worker. Every task up to `horizon` meant for this worker is in this
+// batch or an earlier one, so once it is done the worker has done everything up to `horizon`.
+struct WorkBatch {
+  std::vector<Task> tasks;
+  std::vector<uint8_t> bytes;
+  std::vector<Connection> snapshots;
+  uint64_t horizon = 0;
+  bool stop = false;  // no more work: the worker ends
+
+  void clear() {  // keeps the capacity: batches are recycled, so rounds allocate nothing
+    tasks.clear();
+    bytes.clear();
+    snapshots.clear();
+    horizon = 0;
+  }
+};
+
+// What one worker printed for one batch: `text`, cut into chunks by task (the task's seq and
+// where its text ends), and `through`, the horizon of the batch.
+struct OutputBatch {
+  std::string text;
+  std::vector<std::pair<uint64_t, size_t>> chunks;
+  uint64_t through = 0;
+};
+
+// A FIFO with a capacity: push() waits while it is full, pop() while it is empty.
+template <typename T>
+class BlockingQueue {
+ public:
+  explicit BlockingQueue(size_t capacity) : capacity_(capacity) {}
+
+  void push(T item) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+  }
+  bool try_push(T item) {  // false (and the item dropped) when full
+    std::lock_guard lock(mutex_);
+    if (items_.size() >= capacity_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+  bool try_pop(T& item) {
+    std::lock_guard lock(mutex_);
+    if (items_.empty()) return false;
+    item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  T pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty(); });
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
+ private:
+  size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<T> items_;
+};
+
+}  // namespace tlslens::parallel
