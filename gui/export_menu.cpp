@@ -54,6 +54,7 @@ ExportMenu::~ExportMenu() {
   if (thread_ != nullptr) {
     cancel_ = true;
     thread_->wait();
+    delete thread_;
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include "core/capture/bpf_filter.h"
@@ -20,6 +21,31 @@ constexpr int kFilterCheckLinkType = DLT_EN10MB;
 const QString kSpoolName = QStringLiteral("live-capture.pcapng");
 
 QString text_of(const std::string& s) { return QString::fromStdString(s); }
+
+// Fresh key material for every capture, which the worker refreshes as the key log grows. The
+// key log may be empty or not exist yet (a browser writes it while it connects): as the CLI
+// does, it is then watched, and read when lines appear.
+std::optional<PreparedAnalysis> prepare_live_analysis(AnalysisSettings settings, QString& error) {
+  const QString key_log = settings.key_log_file;
+  const bool key_log_exists = QFileInfo::exists(key_log);
+  if (!key_log_exists) settings.key_log_file.clear();
+  std::optional<PreparedAnalysis> prepared = prepare_analysis(settings, QString(), error);
+  if (!prepared || key_log.isEmpty()) return prepared;
+  // prepare_analysis leaves no key material when there is nothing in it yet.
+  const bool has_keys = prepared->keys != nullptr;
+  auto keys = has_keys ? std::const_pointer_cast<crypto::KeyMaterial>(prepared->keys)
+                       : std::make_shared<crypto::KeyMaterial>();
+  const std::string path = QFile::encodeName(key_log).toStdString();
+  std::string why;
+  if (!key_log_exists) {
+    keys->key_log.watch_file(path);
+  } else if (!has_keys && !keys->key_log.load_file(path, why)) {
+    error = text_of(why);
+    return std::nullopt;
+  }
+  prepared->keys = std::move(keys);
+  return prepared;
+}
 
 }  // namespace
 
@@ -103,8 +129,7 @@ bool LiveCaptureController::start(const LiveCaptureRequest& request) {
     error_ = problem;
     return false;
   }
-  // Fresh key material for every capture: the worker refreshes the key log in it as it grows.
-  std::optional<PreparedAnalysis> prepared = prepare_analysis(request.settings, QString(), error_);
+  std::optional<PreparedAnalysis> prepared = prepare_live_analysis(request.settings, error_);
   if (!prepared) return false;
   std::shared_ptr<PacketSource> source = open_source(request, error_);
   if (!source) return false;

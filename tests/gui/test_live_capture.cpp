@@ -52,13 +52,16 @@ quint16 free_loopback_port() {
   return port;
 }
 
-// Runs tests/gui/tls_exchange.py against 127.0.0.1:port; true when the client got its reply.
-bool tls_exchange(quint16 port) {
+// Runs tests/gui/tls_exchange.py against 127.0.0.1:port (the client writing its secrets to
+// `key_log` when given); true when the client got its reply.
+bool tls_exchange(quint16 port, const QString& key_log = {}) {
   QProcess python;
   python.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-  python.start(QStringLiteral("python3"), {captures_file(QStringLiteral("../tests/gui/tls_exchange.py")),
-                                           QString::number(port), captures_file(QStringLiteral("certs/server-chain.pem")),
-                                           captures_file(QStringLiteral("certs/server.key"))});
+  QStringList arguments{captures_file(QStringLiteral("../tests/gui/tls_exchange.py")), QString::number(port),
+                        captures_file(QStringLiteral("certs/server-chain.pem")),
+                        captures_file(QStringLiteral("certs/server.key"))};
+  if (!key_log.isEmpty()) arguments.append(key_log);
+  python.start(QStringLiteral("python3"), arguments);
   if (!python.waitForFinished(kExchangeTimeoutMs)) {
     python.kill();
     python.waitForFinished();
@@ -169,6 +172,13 @@ class LiveCaptureTest : public QObject {
             [&](const QList<ConnectionRow>& batch) { rows += batch; });
     QSignalSpy stopped(&controller, &LiveCaptureController::capture_stopped);
 
+    // The client writes the key log during the handshake: it does not exist when the capture
+    // starts, so the capture must watch for it and read it as it grows (as the CLI does).
+    QTemporaryDir key_dir;
+    const QString key_log = key_dir.filePath(QStringLiteral("live.keys"));
+    AnalysisSettings settings;
+    settings.key_log_file = key_log;
+
     // Only the exchange's port passes the filter, so other traffic on lo cannot confuse the test.
     quint16 port = 0;
     bool exchanged = false;
@@ -180,9 +190,9 @@ class LiveCaptureTest : public QObject {
       port = free_loopback_port();
       QVERIFY(port != 0);
       rows.clear();
-      QVERIFY2(controller.start({QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port), AnalysisSettings{}}),
+      QVERIFY2(controller.start({QStringLiteral("lo"), QStringLiteral("tcp port %1").arg(port), settings}),
                qPrintable(controller.error()));
-      exchanged = tls_exchange(port);
+      exchanged = tls_exchange(port, key_log);
     }
     QVERIFY2(exchanged, "no TLS exchange on loopback succeeded");
 
@@ -199,6 +209,10 @@ class LiveCaptureTest : public QObject {
     QVERIFY(row.tls.is_tls);
     QCOMPARE(row.tls.sni, QStringLiteral("localhost"));
     QVERIFY(row.bytes_client_to_server > 0 && row.bytes_server_to_client > 0);
+    // Decrypted with secrets that appeared during the capture (TLS 1.3: what went by before the
+    // client logged them may stay encrypted, so "partly" is enough).
+    QVERIFY2(row.tls.decryption == DecryptionState::full || row.tls.decryption == DecryptionState::partial,
+             qPrintable(row.tls.decryption_note));
     QVERIFY(std::any_of(rows.begin(), rows.end(), [&](const ConnectionRow& r) { return r.open && r.id == row.id; }));
 
     controller.stop();

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One TLS exchange on 127.0.0.1:PORT, server and client in this process (the live capture test).
 
-Usage: tls_exchange.py PORT CERT_CHAIN KEY. The server presents CERT_CHAIN (CN=localhost); the
-client sends SNI localhost, a request, reads the reply and closes. Exit 0 when the reply came,
+Usage: tls_exchange.py PORT CERT_CHAIN KEY [KEYLOG]. The server presents CERT_CHAIN
+(CN=localhost); the client sends SNI localhost, a request, reads the reply and closes; with
+KEYLOG, the client appends its secrets there (SSLKEYLOGFILE format) during the handshake. Exit 0 when the reply came,
 1 otherwise (the test then retries on another port). Traffic stays on loopback.
 """
 import socket
@@ -11,6 +12,7 @@ import sys
 import threading
 
 port, chain, key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+keylog = sys.argv[4] if len(sys.argv) > 4 else None
 server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 server_ctx.load_cert_chain(chain, key)
 listener = socket.socket()
@@ -36,6 +38,8 @@ server.start()
 client_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 client_ctx.check_hostname = False
 client_ctx.verify_mode = ssl.CERT_NONE  # the test checks what the capture shows, not the PKI
+if keylog:
+    client_ctx.keylog_filename = keylog
 reply = b""
 try:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
