@@ -107,8 +107,10 @@ QString evidence_text(const QJsonObject& evidence) {
   QStringList parts;
   for (auto it = evidence.begin(); it != evidence.end(); ++it) {
     const QJsonValue& value = it.value();
-    const QString shown = value.isString() ? value.toString()
-                                           : QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    const QString shown =
+        value.isString()
+            ? value.toString()
+            : QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
     parts.append(QStringLiteral("%1: %2").arg(it.key(), shown));
   }
   return parts.join(QStringLiteral("; "));
@@ -128,8 +130,9 @@ void write_chain(DocumentWriter& doc, const QJsonObject& chain) {
     const QJsonObject cert = value.toObject();
     rows.append({QString::number(index++), cert.value(QStringLiteral("subject")).toString(),
                  cert.value(QStringLiteral("issuer")).toString(),
-                 QStringLiteral("%1 .. %2").arg(cert.value(QStringLiteral("not_before")).toString(),
-                                               cert.value(QStringLiteral("not_after")).toString()),
+                 QStringLiteral("%1 .. %2")
+                     .arg(cert.value(QStringLiteral("not_before")).toString(),
+                          cert.value(QStringLiteral("not_after")).toString()),
                  QStringLiteral("%1; %2").arg(cert.value(QStringLiteral("key")).toString(),
                                               cert.value(QStringLiteral("signature_algorithm")).toString())});
   }
@@ -149,9 +152,10 @@ void write_server(DocumentWriter& doc, const QJsonObject& server) {
   const QJsonObject address = server.value(QStringLiteral("server")).toObject();
   const QString sni = server.value(QStringLiteral("sni")).toString();
   const QString worst = server.value(QStringLiteral("worst")).toString();
-  doc.heading(2, QStringLiteral("%1 (%2:%3)")
-                     .arg(sni.isEmpty() ? QStringLiteral("(no SNI)") : sni, address.value(QStringLiteral("ip")).toString())
-                     .arg(address.value(QStringLiteral("port")).toInteger()));
+  doc.heading(2,
+              QStringLiteral("%1 (%2:%3)")
+                  .arg(sni.isEmpty() ? QStringLiteral("(no SNI)") : sni, address.value(QStringLiteral("ip")).toString())
+                  .arg(address.value(QStringLiteral("port")).toInteger()));
   QStringList facts{QStringLiteral("Connections: %1 (%2)")
                         .arg(server.value(QStringLiteral("connections")).toInteger())
                         .arg(ids_text(server)),

@@ -21,7 +21,9 @@ namespace tlslens::gui {
 
 namespace {
 
-bool never_cancelled() { return false; }
+bool never_cancelled() {
+  return false;
+}
 
 // Runs `fill` with an OutputStream over memory and returns what it wrote. The core's printers
 // write to a FILE*; open_memstream gives one without a temporary file.

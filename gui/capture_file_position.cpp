@@ -69,6 +69,8 @@ void CaptureFilePosition::advance(const Packet& packet) {
   }
 }
 
-uint64_t CaptureFilePosition::bytes_read() const { return std::min(next_record_offset_, file_size_); }
+uint64_t CaptureFilePosition::bytes_read() const {
+  return std::min(next_record_offset_, file_size_);
+}
 
 }  // namespace tlslens::gui

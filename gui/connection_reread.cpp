@@ -9,11 +9,12 @@ namespace {
 enum class Start { index, file_start };
 
 RereadOutcome pass_once(const QString& path, const PreparedAnalysis& analysis, uint64_t connection_id,
-                        const PacketOffsetIndex::Entry* entry, EventSink& sink, const std::function<bool()>& cancelled) {
+                        const PacketOffsetIndex::Entry* entry, EventSink& sink,
+                        const std::function<bool()>& cancelled) {
   RereadOutcome outcome;
-  SingleConnectionSink single = entry != nullptr
-                                    ? SingleConnectionSink(connection_id, entry->start.first_number, entry->first_seen, sink)
-                                    : SingleConnectionSink(connection_id, sink);
+  SingleConnectionSink single =
+      entry != nullptr ? SingleConnectionSink(connection_id, entry->start.first_number, entry->first_seen, sink)
+                       : SingleConnectionSink(connection_id, sink);
   bool missed = false;
   CapturePassOptions options;
   if (entry != nullptr) options.start = entry->start;

@@ -71,8 +71,9 @@ void ExportMenu::choose_audit_report(AuditReportFormat format) {
   const std::optional<ExportSource> source = source_();
   if (!source) return;
   const FormatChoice& choice = choice_of(format);
-  const QString suggested = QDir(last_directory_).filePath(
-      QFileInfo(source->capture_path).completeBaseName() + QStringLiteral("-audit.") + QLatin1String(choice.suffix));
+  const QString suggested = QDir(last_directory_)
+                                .filePath(QFileInfo(source->capture_path).completeBaseName() +
+                                          QStringLiteral("-audit.") + QLatin1String(choice.suffix));
   const QString path =
       QFileDialog::getSaveFileName(dialog_parent_, tr("Export audit report"), suggested, tr(choice.filter));
   if (!path.isEmpty()) export_audit_report_to(format, path);
@@ -82,9 +83,8 @@ void ExportMenu::choose_connection_text() {
   const std::optional<uint64_t> id = selected_();
   if (!id) return;
   const QString suggested = QDir(last_directory_).filePath(QStringLiteral("connection-%1.txt").arg(*id));
-  const QString path =
-      QFileDialog::getSaveFileName(dialog_parent_, tr("Export connection #%1 as text").arg(*id), suggested,
-                                   tr("Text (*.txt)"));
+  const QString path = QFileDialog::getSaveFileName(dialog_parent_, tr("Export connection #%1 as text").arg(*id),
+                                                    suggested, tr("Text (*.txt)"));
   if (!path.isEmpty()) export_connection_text_to(*id, path);
 }
 
@@ -130,7 +130,8 @@ void ExportMenu::run(const QString& what, std::function<ExportOutcome(const Expo
   thread_ = QThread::create([this, what, job = std::move(job), source = *source] {
     const ExportOutcome outcome = job(source, [this] { return cancel_.load(); });
     // Back on the window's thread to report.
-    QMetaObject::invokeMethod(this, [this, what, outcome] { on_finished(what, outcome); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, what, outcome] { on_finished(what, outcome); }, Qt::QueuedConnection);
   });
   thread_->setObjectName(QStringLiteral("export"));
   thread_->start();
@@ -145,13 +146,12 @@ void ExportMenu::on_finished(const QString& what, const ExportOutcome& outcome) 
   }
   update_actions();
   // Not exec(): a nested event loop would let other signals run inside this slot.
-  auto* box = outcome.ok
-                  ? new QMessageBox(QMessageBox::Information, tr("Export"),
-                                    tr("Exported %1 to:\n%2").arg(what, outcome.files.join(QLatin1Char('\n'))),
-                                    QMessageBox::Ok, dialog_parent_)
-                  : new QMessageBox(QMessageBox::Warning, tr("Export"),
-                                    tr("Could not export %1: %2").arg(what, outcome.error), QMessageBox::Ok,
-                                    dialog_parent_);
+  auto* box = outcome.ok ? new QMessageBox(QMessageBox::Information, tr("Export"),
+                                           tr("Exported %1 to:\n%2").arg(what, outcome.files.join(QLatin1Char('\n'))),
+                                           QMessageBox::Ok, dialog_parent_)
+                         : new QMessageBox(QMessageBox::Warning, tr("Export"),
+                                           tr("Could not export %1: %2").arg(what, outcome.error), QMessageBox::Ok,
+                                           dialog_parent_);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->setObjectName(QStringLiteral("export result"));
   box->open();

@@ -20,7 +20,9 @@ constexpr int kFilterCheckLinkType = DLT_EN10MB;
 
 const QString kSpoolName = QStringLiteral("live-capture.pcapng");
 
-QString text_of(const std::string& s) { return QString::fromStdString(s); }
+QString text_of(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 // Fresh key material for every capture, which the worker refreshes as the key log grows. The
 // key log may be empty or not exist yet (a browser writes it while it connects): as the CLI
@@ -33,8 +35,8 @@ std::optional<PreparedAnalysis> prepare_live_analysis(AnalysisSettings settings,
   if (!prepared || key_log.isEmpty()) return prepared;
   // prepare_analysis leaves no key material when there is nothing in it yet.
   const bool has_keys = prepared->keys != nullptr;
-  auto keys = has_keys ? std::const_pointer_cast<crypto::KeyMaterial>(prepared->keys)
-                       : std::make_shared<crypto::KeyMaterial>();
+  auto keys =
+      has_keys ? std::const_pointer_cast<crypto::KeyMaterial>(prepared->keys) : std::make_shared<crypto::KeyMaterial>();
   const std::string path = QFile::encodeName(key_log).toStdString();
   std::string why;
   if (!key_log_exists) {

@@ -84,10 +84,9 @@ LiveCaptureDialog::LiveCaptureDialog(LiveCaptureController& controller, std::fun
     if (dropped > 0) text += tr(" (%1 dropped by the kernel)").arg(format_count(dropped));
     show_status(text, false);
   });
-  connect(&controller_, &LiveCaptureController::connections_found, this,
-          [this](const QList<ConnectionRow>& rows) {
-            for (const ConnectionRow& row : rows) connections_ += row.open ? 1 : 0;
-          });
+  connect(&controller_, &LiveCaptureController::connections_found, this, [this](const QList<ConnectionRow>& rows) {
+    for (const ConnectionRow& row : rows) connections_ += row.open ? 1 : 0;
+  });
   connect(&controller_, &LiveCaptureController::capture_stopped, this, &LiveCaptureDialog::on_stopped);
 
   refresh_interfaces();
@@ -95,8 +94,12 @@ LiveCaptureDialog::LiveCaptureDialog(LiveCaptureController& controller, std::fun
   resize(640, 240);
 }
 
-QString LiveCaptureDialog::status_text() const { return status_->text(); }
-QString LiveCaptureDialog::filter_error_text() const { return filter_error_->text(); }
+QString LiveCaptureDialog::status_text() const {
+  return status_->text();
+}
+QString LiveCaptureDialog::filter_error_text() const {
+  return filter_error_->text();
+}
 
 void LiveCaptureDialog::select_interface(const QString& name) {
   const int index = interface_box_->findData(name);
@@ -110,8 +113,10 @@ void LiveCaptureDialog::refresh_interfaces() {
   interface_box_->clear();
   for (const CaptureInterface& interface : interfaces) interface_box_->addItem(interface.label(), interface.name);
   if (!chosen.isEmpty()) select_interface(chosen);
-  if (!error.isEmpty()) show_status(error, true);
-  else if (interfaces.isEmpty()) show_status(tr("libpcap lists no interface to capture on"), true);
+  if (!error.isEmpty())
+    show_status(error, true);
+  else if (interfaces.isEmpty())
+    show_status(tr("libpcap lists no interface to capture on"), true);
   update_buttons();
 }
 
@@ -133,8 +138,10 @@ void LiveCaptureDialog::save() {
                                                     tr("pcapng (*.pcapng)"));
   if (path.isEmpty()) return;
   QString error;
-  if (controller_.save(path, error)) show_status(tr("Saved to %1").arg(path), false);
-  else show_status(error, true);
+  if (controller_.save(path, error))
+    show_status(tr("Saved to %1").arg(path), false);
+  else
+    show_status(error, true);
 }
 
 void LiveCaptureDialog::on_stopped(const LiveCaptureResult& result) {

@@ -51,9 +51,10 @@ void LoadBenchmark::on_loaded() {
               static_cast<long long>(window_.findings_model()->findings().size()));
   std::printf("status: %s | %s\n", qPrintable(window_.capture_status_bar()->counts_text()),
               qPrintable(window_.capture_status_bar()->problem_text()));
-  std::printf("event_loop_worst_latency_during_load_ms: %lld (%llu ticks of %d ms, %llu of them more than 50 ms late)\n",
-              static_cast<long long>(worst_tick_lateness_ms_), static_cast<unsigned long long>(ticks_), kTickIntervalMs,
-              static_cast<unsigned long long>(ticks_late_50ms_));
+  std::printf(
+      "event_loop_worst_latency_during_load_ms: %lld (%llu ticks of %d ms, %llu of them more than 50 ms late)\n",
+      static_cast<long long>(worst_tick_lateness_ms_), static_cast<unsigned long long>(ticks_), kTickIntervalMs,
+      static_cast<unsigned long long>(ticks_late_50ms_));
   std::fflush(stdout);
   if (model->rowCount() == 0) {
     finish(window_.capture_status_bar()->problem_text().isEmpty() ? 0 : 2);

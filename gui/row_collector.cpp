@@ -42,8 +42,12 @@ void RowCollector::connection_ended(const Connection& connection) {
   pending_.append(std::move(row));
 }
 
-QList<ConnectionRow> RowCollector::take_rows() { return std::exchange(pending_, {}); }
-QList<FindingRow> RowCollector::take_findings() { return std::exchange(pending_findings_, {}); }
+QList<ConnectionRow> RowCollector::take_rows() {
+  return std::exchange(pending_, {});
+}
+QList<FindingRow> RowCollector::take_findings() {
+  return std::exchange(pending_findings_, {});
+}
 
 QList<QString> analysis_warnings(const AnalysisSummary& s) {
   QList<QString> warnings;

@@ -11,8 +11,8 @@ SingleConnectionSink::SingleConnectionSink(uint64_t id, uint64_t first_packet, T
 const Connection* SingleConnectionSink::wanted(const Connection& conn) {
   if (done_) return nullptr;
   if (!pass_id_) {
-    const bool match = first_packet_ ? conn.first_packet == *first_packet_ && conn.first_seen == first_seen_
-                                     : conn.id == id_;
+    const bool match =
+        first_packet_ ? conn.first_packet == *first_packet_ && conn.first_seen == first_seen_ : conn.id == id_;
     if (!match) return nullptr;
     pass_id_ = conn.id;
   } else if (conn.id != *pass_id_) {
@@ -66,6 +66,8 @@ void SingleConnectionSink::audit_finding(const Connection& conn, const audit::Fi
   if (const Connection* c = wanted(conn)) downstream_.audit_finding(*c, finding);
 }
 
-void SingleConnectionSink::finished(const AnalysisSummary& summary) { downstream_.finished(summary); }
+void SingleConnectionSink::finished(const AnalysisSummary& summary) {
+  downstream_.finished(summary);
+}
 
 }  // namespace tlslens::gui

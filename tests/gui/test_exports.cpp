@@ -52,9 +52,9 @@ class ExportsTest : public QObject {
     const QString json_path = dir.filePath(QStringLiteral("r.json"));
     const QString md_path = dir.filePath(QStringLiteral("r.md"));
     const QString html_path = dir.filePath(QStringLiteral("r.html"));
-    for (auto [format, path] : {std::pair{AuditReportFormat::text, text_path}, std::pair{AuditReportFormat::json, json_path},
-                                std::pair{AuditReportFormat::markdown, md_path},
-                                std::pair{AuditReportFormat::html, html_path}}) {
+    for (auto [format, path] :
+         {std::pair{AuditReportFormat::text, text_path}, std::pair{AuditReportFormat::json, json_path},
+          std::pair{AuditReportFormat::markdown, md_path}, std::pair{AuditReportFormat::html, html_path}}) {
       const ExportOutcome outcome = export_audit_report(source, format, path);
       QVERIFY2(outcome.ok, qPrintable(outcome.error));
       QCOMPARE(outcome.files, QStringList{path});
@@ -83,7 +83,8 @@ class ExportsTest : public QObject {
     const QString html = QString::fromUtf8(contents(html_path));
     QVERIFY(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
     QVERIFY(html.contains(QStringLiteral("<td>CERT_HOSTNAME_MISMATCH</td>")));
-    QVERIFY(html.contains(QStringLiteral("Verification: NOT verified")) || html.contains(QStringLiteral("Verification: verified")));
+    QVERIFY(html.contains(QStringLiteral("Verification: NOT verified")) ||
+            html.contains(QStringLiteral("Verification: verified")));
     QVERIFY(html.trimmed().endsWith(QStringLiteral("</html>")));
   }
 
@@ -129,7 +130,8 @@ class ExportsTest : public QObject {
     without_audit->trust = nullptr;
     source.analysis = without_audit;
     QTemporaryDir dir;
-    const ExportOutcome outcome = export_audit_report(source, AuditReportFormat::json, dir.filePath(QStringLiteral("r")));
+    const ExportOutcome outcome =
+        export_audit_report(source, AuditReportFormat::json, dir.filePath(QStringLiteral("r")));
     QVERIFY(!outcome.ok);
     QVERIFY(outcome.error.contains(QStringLiteral("the audit is off")));
   }
@@ -147,7 +149,8 @@ class ExportsTest : public QObject {
     QVERIFY(text.contains("Connection #1 ended"));
 
     const QString cli = qEnvironmentVariable("TLSLENS_CLI");
-    if (cli.isEmpty() || !QFileInfo(cli).isExecutable()) QSKIP("TLSLENS_CLI (the tlslens binary) is not set: ctest sets it");
+    if (cli.isEmpty() || !QFileInfo(cli).isExecutable())
+      QSKIP("TLSLENS_CLI (the tlslens binary) is not set: ctest sets it");
     QProcess tlslens;
     tlslens.start(cli, {QStringLiteral("-r"), source.capture_path, QStringLiteral("-l"),
                         captures_file(QStringLiteral("audit/audit-expired.keys")), QStringLiteral("--ca-file"),
@@ -228,7 +231,9 @@ class ExportsTest : public QObject {
   }
 };
 
-std::unique_ptr<QObject> make_exports_test() { return std::make_unique<ExportsTest>(); }
+std::unique_ptr<QObject> make_exports_test() {
+  return std::make_unique<ExportsTest>();
+}
 
 }  // namespace tlslens::gui::tests
 

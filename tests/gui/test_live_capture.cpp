@@ -19,9 +19,9 @@
 #include <QTest>
 
 #include "gui/capture_loader.h"
-#include "gui/live_capture_controller.h"
 #include "gui/connection_inspector.h"
 #include "gui/connection_table_model.h"
+#include "gui/live_capture_controller.h"
 #include "gui/live_capture_dialog.h"
 #include "gui/main_window.h"
 #include "tests/gui/gui_test_suites.h"
@@ -291,7 +291,9 @@ class LiveCaptureTest : public QObject {
   }
 };
 
-std::unique_ptr<QObject> make_live_capture_test() { return std::make_unique<LiveCaptureTest>(); }
+std::unique_ptr<QObject> make_live_capture_test() {
+  return std::make_unique<LiveCaptureTest>();
+}
 
 }  // namespace tlslens::gui::tests
 

@@ -169,7 +169,9 @@ class OffsetIndexTest : public QObject {
   }
 };
 
-std::unique_ptr<QObject> make_offset_index_test() { return std::make_unique<OffsetIndexTest>(); }
+std::unique_ptr<QObject> make_offset_index_test() {
+  return std::make_unique<OffsetIndexTest>();
+}
 
 }  // namespace tlslens::gui::tests
 
