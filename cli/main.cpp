@@ -121,7 +121,8 @@ void print_stats(OutputStream& out, const AnalysisSummary& s, const CaptureStats
   out.print("  {:<34}{:>12}\n", "connections ended idle", s.ended_idle);
   out.print("  {:<34}{:>12}\n", "connections evicted (flow cap)", s.evicted_by_cap);
   out.print("  {:<34}{:>12}\n", "gaps (bytes missing)", fmt::format("{} ({})", s.gaps, s.gap_bytes));
-  out.print("  {:<34}{:>12}\n", "gaps forced by buffer caps", s.forced_gaps);
+  out.print("  {:<34}{:>12}\n", "forced gaps (bytes given up)",
+            fmt::format("{} ({})", s.forced_gaps, s.forced_gap_bytes));
   out.print("  {:<34}{:>12}\n", "out-of-order segments", s.out_of_order_segments);
   out.print("  {:<34}{:>12}\n", "retransmitted bytes", s.retransmitted_bytes);
   out.print("  {:<34}{:>12}\n", "conflicting retransmitted bytes", s.overlap_conflict_bytes);
@@ -142,8 +143,10 @@ void print_warnings(const AnalysisSummary& s, const CaptureStats& c) {
   if (s.evicted_by_cap)
     fmt::print(stderr, "tlslens: warning: {} connection(s) evicted by the flow cap (--max-flows)\n", s.evicted_by_cap);
   if (s.forced_gaps)
-    fmt::print(stderr, "tlslens: warning: {} gap(s) forced by the reassembly buffer caps (--max-buffer)\n",
-               s.forced_gaps);
+    fmt::print(stderr,
+               "tlslens: warning: {} gap(s) forced by the reassembly buffer caps (--max-buffer, "
+               "--max-total-buffer): {} bytes given up\n",
+               s.forced_gaps, s.forced_gap_bytes);
   if (c.kernel_dropped || c.interface_dropped)
     fmt::print(stderr, "tlslens: warning: {} packet(s) dropped by the kernel, {} by the interface\n",
                c.kernel_dropped, c.interface_dropped);

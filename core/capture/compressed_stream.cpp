@@ -4,6 +4,7 @@
 #include <lz4frame.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -331,7 +332,20 @@ const char* compression_name(Compression compression) {
 }
 
 CaptureFileStream CaptureFileStream::open(const std::string& path) {
-  FILE* raw = std::fopen(path.c_str(), "rb");
+  FILE* raw = nullptr;
+  if (path == "-") {
+    // A duplicate, so that closing the stream leaves descriptor 0 alone.
+    const int fd = dup(STDIN_FILENO);
+    if (fd < 0) throw_open_error(path, errno);
+    raw = fdopen(fd, "rb");
+    if (raw == nullptr) {
+      const int error_number = errno;
+      close(fd);
+      throw_open_error(path, error_number);
+    }
+  } else {
+    raw = std::fopen(path.c_str(), "rb");
+  }
   if (raw == nullptr) throw_open_error(path, errno);
   struct stat info {};
   if (fstat(fileno(raw), &info) == 0 && S_ISDIR(info.st_mode)) {

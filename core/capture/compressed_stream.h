@@ -36,7 +36,8 @@ struct StreamFault {
 
 class CaptureFileStream {
  public:
-  // Opens `path` (following the promises above). Throws CaptureError.
+  // Opens `path` (following the promises above); "-" is standard input, read as a stream
+  // (like a pipe: compressed or not, nothing is read twice). Throws CaptureError.
   static CaptureFileStream open(const std::string& path);
 
   CaptureFileStream(CaptureFileStream&& other) noexcept;

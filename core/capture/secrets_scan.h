@@ -10,7 +10,8 @@ namespace tlslens {
 
 // Reads every block of `path` (compressed or not) and returns its Decryption Secrets Blocks
 // in file order; empty for pcap files and for pcapng files without any. Never throws: a file
-// that cannot be read yields what was found before the problem.
+// that cannot be read yields what was found before the problem. Standard input ("-"), pipes
+// and FIFOs are not scanned (that would consume them): empty.
 std::vector<DecryptionSecrets> scan_decryption_secrets(const std::string& path);
 
 }  // namespace tlslens

@@ -81,6 +81,7 @@ void PacketDecoder::count(const DecodeResult& result) {
   stats_.reassembled = fragment_stats.completed;
   stats_.fragments_expired = fragment_stats.expired;
   stats_.fragments_evicted = fragment_stats.evicted;
+  stats_.fragments_pending = fragments_->datagrams_in_progress();
   stats_.fragment_overlaps = fragment_stats.overlaps;
 }
 

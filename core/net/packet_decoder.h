@@ -57,6 +57,7 @@ struct DecoderStats {
   uint64_t reassembled = 0;        // datagrams completed from fragments
   uint64_t fragments_expired = 0;  // datagrams dropped by timeout
   uint64_t fragments_evicted = 0;  // datagrams dropped by the count/byte caps
+  uint64_t fragments_pending = 0;  // datagrams still incomplete (at the end of a capture: dropped too)
   uint64_t fragment_overlaps = 0;  // overlapping fragments (first copy kept)
 };
 

@@ -23,6 +23,7 @@ struct AnalysisSummary {
   uint64_t evicted_by_cap = 0;
   uint64_t ended_idle = 0;
   uint64_t forced_gaps = 0;
+  uint64_t forced_gap_bytes = 0;  // bytes the forced gaps declared missing
   uint64_t gaps = 0;
   uint64_t gap_bytes = 0;
   uint64_t retransmitted_bytes = 0;

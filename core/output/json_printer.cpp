@@ -479,6 +479,7 @@ void JsonPrinter::finished(const AnalysisSummary& s) {
   json_.member_uint("evicted_by_cap", s.evicted_by_cap);
   json_.member_uint("ended_idle", s.ended_idle);
   json_.member_uint("forced_gaps", s.forced_gaps);
+  json_.member_uint("forced_gap_bytes", s.forced_gap_bytes);
   json_.member_uint("gaps", s.gaps);
   json_.member_uint("gap_bytes", s.gap_bytes);
   json_.member_uint("retransmitted_bytes", s.retransmitted_bytes);

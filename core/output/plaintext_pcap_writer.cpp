@@ -48,7 +48,8 @@ bool PlaintextPcapWriter::open(const std::string& path, std::string& error) {
   }
   dumper_ = pcap_dump_open(pcap_, path.c_str());
   if (dumper_ == nullptr) {
-    error = fmt::format("-w: cannot create {}: {}", path, pcap_geterr(pcap_));
+    // libpcap's message is "PATH: strerror" already.
+    error = fmt::format("-w: cannot create {}", pcap_geterr(pcap_));
     pcap_close(pcap_);
     pcap_ = nullptr;
     return false;

@@ -341,6 +341,7 @@ void FlowTable::finish(Timestamp /*now*/) {
 FlowTableStats FlowTable::stats() const {
   FlowTableStats s = impl_->stats;
   s.forced_gaps = impl_->budget.forced_gaps;
+  s.forced_gap_bytes = impl_->budget.forced_gap_bytes;
   return s;
 }
 
@@ -348,7 +349,7 @@ size_t FlowTable::tracked() const {
   return impl_->flows.size();
 }
 
-size_t FlowTable::buffered_bytes() const {
+size_t FlowTable::buffered_bytes() const {  // bytes held plus the per-piece overhead
   return impl_->budget.used_bytes;
 }
 

@@ -93,6 +93,7 @@ struct FlowTableStats {
   uint64_t ended_idle = 0;
   uint64_t evicted_by_cap = 0;
   uint64_t forced_gaps = 0;  // gaps forced by buffer caps
+  uint64_t forced_gap_bytes = 0;  // bytes those gaps declared missing (given up to stay under the caps)
   uint64_t stragglers = 0;   // packets absorbed by closed connections
 };
 

@@ -15,7 +15,9 @@ constexpr int64_t kMaxPlausibleAckJump = int64_t{1} << 30;
 }  // namespace
 
 StreamReassembler::StreamReassembler(size_t max_buffered_bytes, ReassemblyBudget* budget)
-    : max_buffered_bytes_(max_buffered_bytes), budget_(budget) {}
+    : max_buffered_bytes_(max_buffered_bytes),
+      budget_(budget),
+      piece_overhead_(budget != nullptr ? budget->held_segment_overhead : kHeldSegmentOverhead) {}
 
 StreamReassembler::~StreamReassembler() {
   release(buffered_bytes_);
@@ -163,7 +165,7 @@ void StreamReassembler::store(int64_t offset, std::span<const uint8_t> bytes, ui
     if (it != pending_.end()) piece_end = std::min(piece_end, it->first);
     auto piece = bytes.subspan(static_cast<size_t>(pos - offset), static_cast<size_t>(piece_end - pos));
     Pending held{std::vector<uint8_t>(piece.begin(), piece.end()), piece_end == end ? missing_tail : 0};
-    reserve(piece.size());
+    reserve(piece.size() + piece_overhead_);
     pending_.emplace_hint(it, pos, std::move(held));
     pos = piece_end;
   }
@@ -172,7 +174,7 @@ void StreamReassembler::store(int64_t offset, std::span<const uint8_t> bytes, ui
 // Before buffering, makes sure the bytes fit under both caps by giving up on the oldest
 // hole: it becomes a gap and whatever is contiguous after it is delivered, freeing buffer.
 void StreamReassembler::make_room(int64_t offset, std::span<const uint8_t> bytes, const SegmentInfo& at, Output& out) {
-  while (offset > next_ && !fits(bytes_not_buffered(offset, bytes))) {
+  while (offset > next_ && !fits(charge_of(offset, bytes))) {
     int64_t hole_end = offset;
     if (!pending_.empty()) hole_end = std::min(hole_end, pending_.begin()->first);
     if (budget_ != nullptr) ++budget_->forced_gaps;
@@ -180,17 +182,27 @@ void StreamReassembler::make_room(int64_t offset, std::span<const uint8_t> bytes
   }
 }
 
-size_t StreamReassembler::bytes_not_buffered(int64_t offset, std::span<const uint8_t> bytes) const {
+size_t StreamReassembler::charge_of(int64_t offset, std::span<const uint8_t> bytes) const {
   const int64_t end = offset + static_cast<int64_t>(bytes.size());
-  int64_t uncovered = end - offset;
+  int64_t uncovered = 0;
+  size_t pieces = 0;
+  int64_t pos = offset;  // bytes before pos are accounted for
   auto it = pending_.upper_bound(offset);
   if (it != pending_.begin()) --it;
-  for (; it != pending_.end() && it->first < end; ++it) {
-    const int64_t overlap_begin = std::max(offset, it->first);
-    const int64_t overlap_end = std::min(end, it->first + static_cast<int64_t>(it->second.bytes.size()));
-    if (overlap_end > overlap_begin) uncovered -= overlap_end - overlap_begin;
+  for (; it != pending_.end() && it->first < end && pos < end; ++it) {
+    const int64_t held_end = it->first + static_cast<int64_t>(it->second.bytes.size());
+    if (held_end <= pos) continue;
+    if (it->first > pos) {
+      uncovered += it->first - pos;
+      ++pieces;
+    }
+    pos = held_end;
   }
-  return static_cast<size_t>(uncovered);
+  if (pos < end) {
+    uncovered += end - pos;
+    ++pieces;
+  }
+  return static_cast<size_t>(uncovered) + pieces * piece_overhead_;
 }
 
 bool StreamReassembler::fits(size_t n) const {
@@ -203,7 +215,7 @@ void StreamReassembler::deliver_front(const SegmentInfo& at, Output& out) {
   auto node = pending_.extract(pending_.begin());
   const int64_t offset = node.key();
   Pending& held = node.mapped();
-  release(held.bytes.size());
+  release(held.bytes.size() + piece_overhead_);
   const int64_t end = offset + static_cast<int64_t>(held.bytes.size());
   if (end > next_) {
     const auto from = static_cast<size_t>(std::max<int64_t>(0, next_ - offset));
@@ -252,6 +264,7 @@ void StreamReassembler::report_gap(uint64_t n, GapCause cause, const SegmentInfo
   ++stats_.gaps;
   stats_.gap_bytes += n;
   if (cause == GapCause::snaplen) stats_.snaplen_missing_bytes += n;
+  if (cause == GapCause::forced && budget_ != nullptr) budget_->forced_gap_bytes += n;
   out.gap(n, at);
 }
 
@@ -268,7 +281,7 @@ void StreamReassembler::note_fin(int64_t offset) {
     const int64_t end = start + static_cast<int64_t>(held.bytes.size());
     if (end + held.missing_tail <= offset) break;
     if (start >= offset) {
-      release(held.bytes.size());
+      release(held.bytes.size() + piece_overhead_);
       pending_.erase(last);
       continue;
     }

@@ -26,8 +26,10 @@
 //    this direction started mean nothing.
 //  * Bounded memory: out-of-order bytes are capped per direction and, through a shared
 //    ReassemblyBudget, across all directions; hitting a cap forces a gap before the oldest
-//    buffered data (counted in ReassemblyBudget::forced_gaps), never growth. A segment too
-//    big to buffer at all is delivered right after a gap.
+//    buffered data (counted in ReassemblyBudget::forced_gaps and forced_gap_bytes), never
+//    growth. A segment too big to buffer at all is delivered right after a gap. Each held
+//    piece is charged its bytes plus ReassemblyBudget::held_segment_overhead (its map node
+//    and heap block), so the caps bound memory even when a sender makes many tiny holes.
 //  * FIN is reported once, only after every byte before it was delivered (or declared
 //    missing). Bytes claimed beyond a FIN are dropped; a FIN claiming a position we already
 //    delivered past is ignored.
@@ -46,11 +48,18 @@
 
 namespace tlslens {
 
+// What one held out-of-order piece costs beyond its bytes: its std::map node (80 bytes from
+// malloc) and its vector's heap block (at least 32 bytes, 8 of them malloc's header), rounded up.
+inline constexpr size_t kHeldSegmentOverhead = 128;
+
 // Shared across all reassemblers of a FlowTable: total out-of-order bytes held.
 struct ReassemblyBudget {
   size_t max_total_bytes = 256 * 1024 * 1024;
-  size_t used_bytes = 0;
+  size_t used_bytes = 0;     // bytes held plus held_segment_overhead per held piece
   uint64_t forced_gaps = 0;  // gaps declared because a cap was hit
+  uint64_t forced_gap_bytes = 0;  // bytes those gaps gave up on (declared missing)
+  // Charged per held piece against both caps (tests of the byte logic set 0).
+  size_t held_segment_overhead = kHeldSegmentOverhead;
 };
 
 struct DirectionStats {
@@ -79,7 +88,7 @@ class StreamReassembler {
     ~Output() = default;
   };
 
-  // `budget` may be null (no limit across directions).
+  // `budget` may be null (no limit across directions; pieces then cost kHeldSegmentOverhead).
   StreamReassembler(size_t max_buffered_bytes, ReassemblyBudget* budget);
   ~StreamReassembler();
   StreamReassembler(const StreamReassembler&) = delete;
@@ -98,6 +107,7 @@ class StreamReassembler {
 
   bool started() const { return started_; }
   bool fin_delivered() const { return fin_delivered_; }
+  // Out-of-order bytes held, plus the per-piece overhead (what the caps count).
   size_t buffered_bytes() const { return buffered_bytes_; }
   const DirectionStats& stats() const { return stats_; }
 
@@ -118,7 +128,9 @@ class StreamReassembler {
   void deliver_in_order(int64_t offset, std::span<const uint8_t> bytes, const SegmentInfo& at, Output& out);
   void store(int64_t offset, std::span<const uint8_t> bytes, uint32_t missing_tail);
   void make_room(int64_t offset, std::span<const uint8_t> bytes, const SegmentInfo& at, Output& out);
-  size_t bytes_not_buffered(int64_t offset, std::span<const uint8_t> bytes) const;
+  // What storing the bytes not buffered yet would charge: their count plus the overhead of
+  // the pieces they would make.
+  size_t charge_of(int64_t offset, std::span<const uint8_t> bytes) const;
   bool fits(size_t n) const;
   void deliver_front(const SegmentInfo& at, Output& out);
   void deliver_ready(const SegmentInfo& at, Output& out);
@@ -134,6 +146,7 @@ class StreamReassembler {
 
   size_t max_buffered_bytes_;
   ReassemblyBudget* budget_;
+  size_t piece_overhead_;
   bool started_ = false;
   bool fin_known_ = false;
   bool fin_delivered_ = false;

@@ -82,4 +82,46 @@ expect_error(["-r", os.path.join(common.CAPTURES_DIR, "demo.pcapng"), "--ca-file
              "tlslens: cannot read CA file /nonexistent/roots.pem: No such file or directory", "missing CA file")
 expect_error(["-r", os.path.join(common.CAPTURES_DIR, "demo.pcapng"), "--now", "2026-13-01"],
              "tlslens: --now 2026-13-01: not a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", "bad --now")
+
+# The remaining error paths of docs/cli.md: each one line on stderr starting with tlslens:,
+# exit code 2 (usage errors from the option parser: its own message, exit code 2).
+demo_capture = os.path.join(common.CAPTURES_DIR, "tls12-ecdhe-aes128gcm.pcap")
+tmp2 = tempfile.mkdtemp(prefix="tlslens-errors-")
+expect_error(["-r", tmp2], f"tlslens: cannot open '{tmp2}': Is a directory", "directory as capture")
+r = subprocess.run([common.TLSLENS, "-r", "-"], input=b"", capture_output=True, timeout=60)
+f.check(r.returncode == 2 and r.stderr.decode().startswith("tlslens: '-' is not a pcap or pcapng capture"),
+        f"empty standard input: {r.returncode} {r.stderr!r}")
+with open(demo_capture, "rb") as fh:
+    r = subprocess.run([common.TLSLENS, "-r", "-"], stdin=fh, capture_output=True, timeout=60)
+f.check(r.returncode == 0 and b"New TCP connection #1" in r.stdout, f"-r - reads standard input: {r.returncode}")
+wifi = os.path.join(tmp2, "wifi.pcap")
+with open(wifi, "wb") as out:
+    out.write(bytes.fromhex("d4c3b2a1020004000000000000000000ffff000069000000"))  # LINKTYPE_IEEE802_11
+expect_error(["-r", wifi], "unsupported link type IEEE802_11 (105)", "unsupported link type")
+gz_header_only = os.path.join(tmp2, "cut-early.pcap.gz")
+with open(gz_header_only, "wb") as out:
+    out.write(gzip.compress(open(demo_capture, "rb").read())[:30])
+expect_error(["-r", gz_header_only], "is truncated before its first packet", "gzip cut before the first packet")
+expect_error(["-r", demo_capture, "-l", "/nonexistent/keys.log"],
+             "tlslens: cannot open key log /nonexistent/keys.log: No such file or directory", "missing key log")
+expect_error(["-r", demo_capture, "-k", "/nonexistent/key.pem"],
+             "tlslens: cannot read RSA key /nonexistent/key.pem: No such file or directory", "missing RSA key")
+expect_error(["-r", demo_capture, "-k", demo_capture], "is not a private key", "RSA key that is not a key")
+expect_error(["-r", demo_capture, "--psk", "zz"], "tlslens: --psk: bad PSK: the key is not hex", "bad --psk")
+expect_error(["-r", demo_capture, "--export-dsb", "/nonexistent/dir/x.pcapng"],
+             "tlslens: cannot write /nonexistent/dir/x.pcapng: No such file or directory", "unwritable --export-dsb")
+keylog = os.path.join(common.CAPTURES_DIR, "demo.keys")
+if os.path.exists(keylog):
+    expect_error(["-r", demo_capture, "-l", keylog, "-w", "/nonexistent/dir/p.pcap"],
+                 "tlslens: -w: cannot create /nonexistent/dir/p.pcap: No such file or directory", "unwritable -w")
+    r = expect_error(["-r", demo_capture, "-l", keylog, "--write-decrypted", os.path.join(demo_capture, "x")],
+                     "tlslens: --write-decrypted: cannot create directory", "unwritable --write-decrypted")
+expect_error(["-r", demo_capture, "--ca-path", "/nonexistent"],
+             "tlslens: cannot read CA directory /nonexistent: No such file or directory", "missing CA directory")
+expect_error(["-r", demo_capture, "--no-audit", "--fail-on", "high"],
+             "tlslens: --audit and --fail-on need the audit: drop --no-audit", "--fail-on without the audit")
+for args in (["--max-flows", "0"], ["--snaplen", "10"], ["--fail-on", "severe"]):
+    r = common.run_tlslens(["-r", demo_capture] + args)
+    f.check(r.returncode == 2 and args[0] in r.stderr, f"usage error {args}: {r.returncode} {r.stderr!r}")
+shutil.rmtree(tmp2)
 f.finish("errors")

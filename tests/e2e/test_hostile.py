@@ -155,4 +155,163 @@ bad = os.path.join(tmp, "weird-lengths.pcap")
 open(bad, "wb").write(weird)
 out, err = run(["-r", bad], "zero-length and caplen > len packets", expect_codes=(0, 2))
 
+
+# ---- Header lengths that point past the packet, odd pcap record lengths, fragment bombs,
+# ---- overlapping fragments, deeply nested ASN.1 (the rest of issue 7's list).
+import json  # noqa: E402
+
+from scapy.all import IPv6, rdpcap, raw  # noqa: E402
+
+
+def write_pcap(name, frames, snaplen=262144):
+    """frames: (caplen, wire length, bytes), bytes padded with zeros or cut to caplen."""
+    path = os.path.join(tmp, name + ".pcap")
+    with open(path, "wb") as fh:
+        fh.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1))
+        for i, (caplen, length, data) in enumerate(frames):
+            data = (data + bytes(max(0, caplen - len(data))))[:caplen]
+            fh.write(struct.pack("<IIII", 1700000000, i, caplen, length) + data)  # 1 us apart
+    return path
+
+
+def json_events(out, event):
+    return [json.loads(line) for line in out.splitlines() if f'"event":"{event}"' in line]
+
+
+def stat(out, label):
+    for line in out.splitlines():
+        if line.strip().startswith(label):
+            return line.split()[-1]
+    return None
+
+
+C, S = ("10.0.0.1", 40000), ("10.0.0.2", 443)
+hello_with_sni = record(22, client_hello(sni))
+
+# 9. An IPv4 IHL of 60 bytes in a 34-byte frame; a TCP data offset of 60 bytes in a 20-byte
+#    header; an IPv6 hop-by-hop header claiming 2048 bytes of an 8-byte payload.
+ihl = raw(Ether() / IP(src=C[0], dst=S[0], ihl=15, len=60, proto=6))[:34]
+doff = raw(Ether() / IP(src=C[0], dst=S[0]) / TCP(sport=C[1], dport=S[1], dataofs=15, flags="S"))
+v6 = raw(Ether(type=0x86DD) / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=0, plen=8)) + bytes([6, 255]) + bytes(6)
+p = write_pcap("header-lengths", [(len(b), len(b), b) for b in (ihl, doff, v6)])
+out, err = run(["-r", p, "-j"], "header lengths past the packet")
+reasons = [e["reason"] for e in json_events(out, "malformed_packet")]
+f.check(reasons == ["IPv4 header truncated", "TCP header longer than the segment", "IPv6 extension header truncated"],
+        f"header lengths: malformed reasons {reasons}")
+out, err = run(["-r", p, "--stats"], "header lengths past the packet, text")
+f.check(stat(out, "malformed packets") == "3", f"header lengths: --stats\n{out[-1500:]}")
+
+# 10. Zero-length packets around a connection whose ClientHello travels in a maximum-length
+#     (262144-byte) frame: the frame's bytes past the IP datagram are link padding.
+frames = [raw(x) for x in rdpcap(flow("max-length-src", [("c", hello_with_sni)]))]
+big = frames[3] + bytes(262144 - len(frames[3]))
+records = [(0, 0, b"")] + [(len(b), len(b), b) for b in frames[:3]] + [(262144, 262144, big)]
+records += [(0, 0, b"")] + [(len(b), len(b), b) for b in frames[4:]]
+p = write_pcap("zero-and-max-length", records)
+out, err = run(["-r", p, "-j"], "zero-length and 262144-byte packets")
+snis = [e for e in json_events(out, "message") if "localhost" in json.dumps(e)]
+f.check(len(snis) == 1, f"262144-byte packet: the ClientHello was not decoded\n{out[:2000]}")
+
+# 11. A record whose caplen exceeds its wire length, one longer than the file's snap length
+#     (100), and one beyond libpcap's 262144-byte maximum: each is processed or is one error line.
+for name, caplen, length, snaplen in (("caplen-over-len", 200, 60, 262144), ("caplen-over-snaplen", 200, 200, 100),
+                                      ("caplen-over-max", 300000, 300000, 262144)):
+    frames = [raw(x) for x in rdpcap(flow(name + "-src", [("c", hello_with_sni)]))]
+    records = [(len(b), len(b), b) for b in frames[:3]] + [(caplen, length, frames[3])]
+    p = write_pcap(name, records, snaplen=snaplen)
+    out, err = run(["-r", p], name, expect_codes=(0, 2))
+    lines = [line for line in err.splitlines() if line.strip()]
+    f.check(all(line.startswith("tlslens:") for line in lines) and len(lines) <= 2, f"{name}: stderr {err!r}")
+    f.check("New TCP connection #1" in out, f"{name}: the packets before it were not processed\n{out[:800]}")
+
+# 12. A fragment bomb: 40 000 fragments of 4000 datagrams that never complete (no last
+#     fragment), then a whole connection: the fragment caps evict, the connection is decoded.
+bomb = []
+for ident in range(4000):
+    for k in range(10):
+        frag = Ether() / IP(src="10.9.%d.%d" % (ident // 250, ident % 250), dst=S[0], id=ident, flags="MF",
+                            frag=k * 2 + (ident % 2), proto=6) / (b"B" * 16)
+        b = raw(frag)
+        bomb.append((len(b), len(b), b))
+frames = [raw(x) for x in rdpcap(flow("bomb-src", [("c", hello_with_sni)]))]
+p = write_pcap("fragment-bomb", bomb + [(len(b), len(b), b) for b in frames])
+out, err = run(["-r", p, "--stats", "-q"], "fragment bomb")
+f.check(stat(out, "IP fragments") == "40000", f"fragment bomb: IP fragments {stat(out, 'IP fragments')}")
+# 1024 datagrams (the cap) are held at a time; the rest are evicted, those left are dropped at the end.
+f.check(stat(out, "IP datagrams dropped incomplete") == "4000",
+        f"fragment bomb: dropped {stat(out, 'IP datagrams dropped incomplete')}\n{out[-1500:]}")
+f.check("ClientHello" in out, f"fragment bomb: the connection after it was not decoded\n{out[-1500:]}")
+
+# 13. Overlapping fragments: the ClientHello segment cut into three fragments, the middle one
+#     sent twice -- first the true bytes, then garbage over the same range and beyond the first
+#     fragment's start. The first copy wins: the ClientHello decodes with its SNI.
+frames = rdpcap(flow("overlap-src", [("c", hello_with_sni)]))
+seg = frames[3]
+ip_payload = raw(seg[IP].payload)
+n = len(ip_payload) // 3 // 8 * 8
+
+
+def fragment(offset, data, more):
+    return raw(Ether() / IP(src=C[0], dst=S[0], id=77, proto=6, flags="MF" if more else 0, frag=offset // 8) / data)
+
+
+pieces = [fragment(0, ip_payload[:n], True), fragment(n, ip_payload[n:2 * n], True),
+          fragment(n - 8, b"\xff" * (n + 16), True), fragment(2 * n, ip_payload[2 * n:], False)]
+frames = [raw(x) for x in frames]
+p = write_pcap("overlapping-fragments", [(len(b), len(b), b) for b in frames[:3] + pieces + frames[4:]])
+out, err = run(["-r", p, "-j"], "overlapping fragments")
+f.check(len([e for e in json_events(out, "message") if "localhost" in json.dumps(e)]) == 1,
+        f"overlapping fragments: the first copies did not make the ClientHello\n{out[:2000]}")
+end = json_events(out, "capture_end")
+f.check(end and end[0]["ip_fragments"] == 4 and end[0]["ip_reassembled"] == 1, f"overlapping fragments: {end}")
+
+# 14. Deeply nested ASN.1 in certificates of a TLS 1.2 Certificate message: a signed certificate
+#     with an extension of 20 000 nested SEQUENCEs, and a "certificate" that is 200 000 nested
+#     SEQUENCEs and nothing else (OpenSSL refuses it: a note, the rest goes on).
+def der_length(n):
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def nested_sequences(depth):
+    inner = b"\x30\x00"
+    for _ in range(depth - 1):
+        inner = b"\x30" + der_length(len(inner)) + inner
+    return inner
+
+
+try:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "nested.example")])
+    now = datetime.datetime(2023, 11, 1)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(7).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=365))
+            .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.55555.1"),
+                                                      nested_sequences(20000)), critical=False)
+            .sign(key, hashes.SHA256()))
+    nested_der = cert.public_bytes(serialization.Encoding.DER)
+except ImportError:
+    nested_der = None
+    print("SKIPPED the signed deeply nested certificate: python3-cryptography is not installed")
+bogus = nested_sequences(200000)
+entries = b"".join(len(d).to_bytes(3, "big") + d for d in (nested_der, bogus) if d is not None)
+cert_msg = handshake(11, len(entries).to_bytes(3, "big") + entries)
+flight = b"".join(record(22, cert_msg[i:i + 16000]) for i in range(0, len(cert_msg), 16000))
+p = flow("nested-asn1", [("c", hello_with_sni), ("s", record(22, server_hello()) + flight)])
+for args in (["-N"], ["-j", "-A"]):
+    out, err = run(["-r", p] + args, "deeply nested ASN.1 " + " ".join(args))
+    f.check("Certificate" in out, f"nested ASN.1 {args}: the Certificate message was not shown\n{out[-1500:]}")
+    if nested_der is not None:
+        f.check("nested.example" in out, f"nested ASN.1 {args}: the signed certificate was not described\n"
+                                         f"{out[-1500:]}")
+
 f.finish("hostile")

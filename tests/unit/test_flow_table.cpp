@@ -496,20 +496,42 @@ TEST(FlowTable, FinishEndsOpenConnectionsInTheOrderTheyStarted) {
 }
 
 TEST(FlowTable, BufferBudgetIsSharedAndReturnsToZero) {
+  // Each held piece costs its bytes plus kHeldSegmentOverhead.
+  constexpr size_t piece = kHeldSegmentOverhead;
   FlowLimits limits;
-  limits.max_buffered_total = 10;
+  limits.max_buffered_total = 10 + 2 * piece;
   Wire a(endpoint("10.0.0.1", 40001), endpoint("10.0.0.2", 443));
   Wire b(endpoint("10.0.0.1", 40002), endpoint("10.0.0.2", 443));
   Table t(limits);
   t.feed(a.c2s(psh | ack, 100, 1, "a"));
   t.feed(a.c2s(psh | ack, 110, 1, "aaaaaaaa"));  // out of order: 8 bytes held
   t.feed(b.c2s(psh | ack, 100, 1, "b"));
-  EXPECT_EQ(t.table.buffered_bytes(), 8u);
+  EXPECT_EQ(t.table.buffered_bytes(), 8u + piece);
   t.feed(b.c2s(psh | ack, 105, 1, "bbbb"));  // 8 + 4 > 10: b gives up its hole
   EXPECT_EQ(t.table.stats().forced_gaps, 1u);
+  EXPECT_EQ(t.table.stats().forced_gap_bytes, 4u);  // sequence numbers 101..104
   EXPECT_EQ(t.observer.log.back(), "#2 C>S data:bbbb");
-  EXPECT_EQ(t.table.buffered_bytes(), 8u);
+  EXPECT_EQ(t.table.buffered_bytes(), 8u + piece);
   t.table.finish(b.now());
+  EXPECT_EQ(t.table.buffered_bytes(), 0u);
+  // The hole a's flush reports at the end is no forced gap.
+  EXPECT_EQ(t.table.stats().forced_gap_bytes, 4u);
+}
+
+// A sender making many one-byte holes must not get past the caps through bookkeeping: each
+// held piece is charged its overhead, so the table holds at most cap / (1 + overhead) pieces.
+TEST(FlowTable, TinyOutOfOrderPiecesAreChargedTheirOverhead) {
+  FlowLimits limits;
+  limits.max_buffered_total = 100 * (1 + kHeldSegmentOverhead);
+  Wire a(endpoint("10.0.0.1", 40001), endpoint("10.0.0.2", 443));
+  Table t(limits);
+  t.feed(a.c2s(psh | ack, 100, 1, "a"));
+  for (uint32_t i = 0; i < 1000; ++i) t.feed(a.c2s(psh | ack, 102 + 2 * i, 1, "x"));  // a hole before each
+  EXPECT_LE(t.table.buffered_bytes(), limits.max_buffered_total);
+  EXPECT_EQ(t.table.buffered_bytes(), 100 * (1 + kHeldSegmentOverhead));
+  EXPECT_EQ(t.table.stats().forced_gaps, 900u);
+  EXPECT_EQ(t.table.stats().forced_gap_bytes, 900u);
+  t.table.finish(a.now());
   EXPECT_EQ(t.table.buffered_bytes(), 0u);
 }
 

@@ -217,6 +217,7 @@ TEST(FragmentTest, DatagramCapEvictsTheOldest) {
   for (const auto& fragments : datagrams) EXPECT_EQ(feeder.feed(fragments[0]).status, DecodeStatus::fragment_held);
   EXPECT_EQ(feeder.decoder.fragments_in_progress(), 2u);
   EXPECT_EQ(feeder.decoder.stats().fragments_evicted, 1u);
+  EXPECT_EQ(feeder.decoder.stats().fragments_pending, 2u);  // what the end of a capture drops
 
   // id 1 was evicted: its remaining fragments start over and do not complete it.
   EXPECT_EQ(feeder.feed(datagrams[0][1]).status, DecodeStatus::fragment_held);

@@ -173,8 +173,8 @@ TEST(JsonPrinter, MalformedPacketAndCaptureEnd) {
   EXPECT_EQ(lines[1]["ip_fragments_dropped"], 2);
   for (const char* key :
        {"tcp_segments", "not_tcp", "malformed", "unsupported_link", "cut_by_snaplen", "peak_active_connections",
-        "evicted_by_cap", "ended_idle", "forced_gaps", "gaps", "retransmitted_bytes", "out_of_order_segments",
-        "overlap_conflict_bytes", "ip_fragments", "ip_reassembled"})
+        "evicted_by_cap", "ended_idle", "forced_gaps", "forced_gap_bytes", "gaps", "retransmitted_bytes",
+        "out_of_order_segments", "overlap_conflict_bytes", "ip_fragments", "ip_reassembled"})
     EXPECT_TRUE(lines[1].contains(key)) << key;
 }
 

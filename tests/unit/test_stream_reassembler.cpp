@@ -62,8 +62,11 @@ constexpr uint32_t kIsn = kSynSeq + 1;  // sequence number of stream offset 0
 
 // A reassembler that has seen the SYN, with a generous private budget.
 struct Fixture {
+  // The byte logic is tested with no per-piece overhead (budget.held_segment_overhead = 0);
+  // the overhead has tests of its own.
   explicit Fixture(size_t max_buffered = 1 << 20, size_t max_total = 1 << 20) {
     budget.max_total_bytes = max_total;
+    budget.held_segment_overhead = 0;
     reassembler = std::make_unique<StreamReassembler>(max_buffered, &budget);
   }
   void syn(uint32_t seq = kSynSeq) { reassembler->on_segment(segment(seq, {}, tcp_flags::syn), out); }
@@ -363,6 +366,7 @@ TEST(StreamReassembler, SegmentLargerThanTheCapIsDeliveredAfterAGap) {
 TEST(StreamReassembler, TotalBudgetForcesProgressInTheDirectionThatNeedsRoom) {
   ReassemblyBudget budget;
   budget.max_total_bytes = 8;
+  budget.held_segment_overhead = 0;
   StreamReassembler a(1 << 20, &budget);
   StreamReassembler b(1 << 20, &budget);
   RecordingOutput out_a;
@@ -379,6 +383,51 @@ TEST(StreamReassembler, TotalBudgetForcesProgressInTheDirectionThatNeedsRoom) {
   b.on_segment(segment(200 + 9, "cc"), out_b);  // fits: 6 + 2 <= 8
   EXPECT_EQ(budget.used_bytes, 8u);
   EXPECT_EQ(out_b.events.size(), 2u);
+}
+
+TEST(StreamReassembler, ForcedGapBytesAreCounted) {
+  Fixture f(/*max_buffered=*/10);
+  f.syn();
+  f.data(5, "fffff");
+  f.data(20, "uuuuuu");  // gives up [0,5)
+  EXPECT_EQ(f.budget.forced_gaps, 1u);
+  EXPECT_EQ(f.budget.forced_gap_bytes, 5u);
+  f.flush();  // the hole [10,20) is reported by the flush, not forced
+  EXPECT_EQ(f.stats().gap_bytes, 15u);
+  EXPECT_EQ(f.budget.forced_gap_bytes, 5u);
+}
+
+TEST(StreamReassembler, EachHeldPieceIsChargedItsOverhead) {
+  ReassemblyBudget budget;
+  budget.held_segment_overhead = 100;
+  budget.max_total_bytes = 1 << 20;
+  StreamReassembler r(3 * (1 + 100), &budget);  // room for three one-byte pieces
+  RecordingOutput out;
+  r.on_segment(segment(999, {}, tcp_flags::syn), out);
+  for (uint32_t i = 0; i < 3; ++i) r.on_segment(segment(1002 + 2 * i, "x"), out);
+  EXPECT_TRUE(out.events.empty());
+  EXPECT_EQ(r.buffered_bytes(), 303u);
+  EXPECT_EQ(budget.used_bytes, 303u);
+  // Filling a hole between two held pieces would add a piece: no room, so the oldest hole goes.
+  r.on_segment(segment(1003, "y"), out);  // [3,4): a piece of its own: 404 > 303, give up [0,2)
+  EXPECT_EQ(budget.forced_gaps, 1u);
+  EXPECT_EQ(budget.forced_gap_bytes, 2u);
+  EXPECT_EQ(out.events, (Events{"gap:2", "data:x", "data:y", "data:x"}));
+  EXPECT_EQ(r.buffered_bytes(), 101u);  // the third piece
+  // A retransmission of held bytes costs nothing more.
+  r.on_segment(segment(1006, "x"), out);
+  EXPECT_EQ(r.buffered_bytes(), 101u);
+  r.flush({}, out);
+  EXPECT_EQ(r.buffered_bytes(), 0u);
+  EXPECT_EQ(budget.used_bytes, 0u);
+}
+
+TEST(StreamReassembler, WithoutABudgetPiecesCostTheDefaultOverhead) {
+  StreamReassembler r(1 << 20, nullptr);
+  RecordingOutput out;
+  r.on_segment(segment(999, {}, tcp_flags::syn), out);
+  r.on_segment(segment(1005, "abc"), out);
+  EXPECT_EQ(r.buffered_bytes(), 3u + kHeldSegmentOverhead);
 }
 
 TEST(StreamReassembler, FlushTurnsEveryHoleIntoAGapAndDeliversTheFin) {
@@ -486,13 +535,13 @@ TEST(StreamReassembler, BudgetReturnsToZeroAfterFlushAndOnDestruction) {
     RecordingOutput out;
     r.on_segment(segment(0, {}, tcp_flags::syn), out);
     for (uint32_t offset : {40u, 10u, 30u, 50u, 20u}) r.on_segment(segment(1 + offset, "0123456789"), out);
-    EXPECT_EQ(budget.used_bytes, 50u);
+    EXPECT_EQ(budget.used_bytes, 5 * (10 + kHeldSegmentOverhead));  // five pieces, each with its overhead
     r.flush({}, out);
     EXPECT_EQ(budget.used_bytes, 0u);
     EXPECT_EQ(out.events, (Events{"gap:10", "data:0123456789", "data:0123456789", "data:0123456789", "data:0123456789",
                                   "data:0123456789"}));
     r.on_segment(segment(1 + 80, "x"), out);
-    EXPECT_EQ(budget.used_bytes, 1u);
+    EXPECT_EQ(budget.used_bytes, 1 + kHeldSegmentOverhead);
   }
   EXPECT_EQ(budget.used_bytes, 0u);  // the destructor hands back what was still held
 }
