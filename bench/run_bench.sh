@@ -17,7 +17,10 @@
 #   ssldump  -n -r FILE                    > /dev/null
 #
 # -m decode (the TLS decoding stage: every record framed, every handshake message decoded):
-#   tlslens  -r FILE                       > /dev/null   (full text decoding)
+#   tlslens  -r FILE                       > /dev/null   (full text decoding and the audit,
+#                                                         one worker thread per core)
+#   tlslens  --threads 1 -r FILE           > /dev/null   (the same on one thread)
+#   tlslens  --no-audit -r FILE            > /dev/null   (without the audit)
 #   tlslens  -q -r FILE                    > /dev/null   (one line per record)
 #   tlslens  -j -r FILE                    > /dev/null   (JSON lines, every field)
 #   tshark   -n -r FILE -Y tls -T fields -e tls.handshake.type > /dev/null   (TLS dissection)
@@ -30,7 +33,7 @@
 #   connections tshark and tlslens disagree on.
 #
 # -m decrypt (the decryption stage; needs -k KEYLOG): the decode mode's commands, decrypting:
-#   tlslens  -r FILE -l KEYLOG             > /dev/null
+#   tlslens  -r FILE -l KEYLOG             > /dev/null   (and --threads 1, --no-audit)
 #   tlslens  -q -r FILE -l KEYLOG          > /dev/null
 #   tlslens  -j -r FILE -l KEYLOG          > /dev/null
 #   tshark   -n -r FILE -o tls.keylog_file:KEYLOG -Y tls -T fields -e tls.handshake.type > /dev/null
@@ -83,9 +86,9 @@ shift $((OPTIND - 1))
 file=$1
 case $MODE in
   connections) TOOLS=${TOOLS:-tlslens tshark tcpdump ssldump} ;;
-  decode) TOOLS=${TOOLS:-tlslens tlslens_q tlslens_j tshark ssldump tcpdump} ;;
+  decode) TOOLS=${TOOLS:-tlslens tlslens_1t tlslens_na tlslens_q tlslens_j tshark ssldump tcpdump} ;;
   decrypt)
-    TOOLS=${TOOLS:-tlslens tlslens_q tlslens_j tshark ssldump tcpdump}
+    TOOLS=${TOOLS:-tlslens tlslens_1t tlslens_na tlslens_q tlslens_j tshark ssldump tcpdump}
     [[ -n $KEYLOG ]] || { echo "run_bench: -m decrypt needs -k KEYLOG" >&2; exit 2; } ;;
   *) echo "run_bench: unknown mode '$MODE' (connections, decode or decrypt)" >&2; exit 2 ;;
 esac
@@ -94,12 +97,14 @@ esac
 [[ -z $KEYLOG || -r $KEYLOG ]] || { echo "run_bench: cannot read key log $KEYLOG" >&2; exit 2; }
 
 # The command line of each tool, as an array in cmd_<tool>; a tool that is not installed is dropped.
-declare -a cmd_tlslens cmd_tlslens_q cmd_tlslens_j cmd_tshark cmd_tcpdump cmd_ssldump
+declare -a cmd_tlslens cmd_tlslens_q cmd_tlslens_j cmd_tlslens_1t cmd_tlslens_na cmd_tshark cmd_tcpdump cmd_ssldump
 # shellcheck disable=SC2206,SC2054,SC2034  # *_ARGS are word-split on purpose; cmd_* are used via namerefs
 {
   cmd_tlslens=("$TLSLENS" -r "$file" ${TLSLENS_ARGS:-})
   cmd_tlslens_q=("$TLSLENS" -q -r "$file" ${TLSLENS_ARGS:-})
   cmd_tlslens_j=("$TLSLENS" -j -r "$file" ${TLSLENS_ARGS:-})
+  cmd_tlslens_1t=("$TLSLENS" --threads 1 -r "$file" ${TLSLENS_ARGS:-})
+  cmd_tlslens_na=("$TLSLENS" --no-audit -r "$file" ${TLSLENS_ARGS:-})
   if [[ $MODE == decode || $MODE == decrypt ]]; then
     cmd_tshark=(tshark -n -r "$file" -Y tls -T fields -e tls.handshake.type ${TSHARK_ARGS:-})
   else
@@ -112,13 +117,15 @@ declare -a cmd_tlslens cmd_tlslens_q cmd_tlslens_j cmd_tshark cmd_tcpdump cmd_ss
     cmd_tlslens+=(-l "$KEYLOG")
     cmd_tlslens_q+=(-l "$KEYLOG")
     cmd_tlslens_j+=(-l "$KEYLOG")
+    cmd_tlslens_1t+=(-l "$KEYLOG")
+    cmd_tlslens_na+=(-l "$KEYLOG")
     cmd_tshark+=(-o "tls.keylog_file:$KEYLOG")
     cmd_ssldump+=(-l "$KEYLOG")
   fi
 }
 tools=()
 for t in $TOOLS; do
-  case $t in tlslens | tlslens_q | tlslens_j | tshark | tcpdump | ssldump) ;; *) echo "run_bench: unknown tool $t" >&2; exit 2 ;; esac
+  case $t in tlslens | tlslens_q | tlslens_j | tlslens_1t | tlslens_na | tshark | tcpdump | ssldump) ;; *) echo "run_bench: unknown tool $t" >&2; exit 2 ;; esac
   declare -n c="cmd_$t"
   if command -v "${c[0]}" >/dev/null; then
     tools+=("$t")
@@ -164,7 +171,7 @@ record_line='^[0-9]+ +[0-9]+ +[0-9]+\.[0-9]+ +\('
 count() {  # count TOOL -> "connections<TAB>records<TAB>handshake messages"
   local out=$work/out-$1
   case $1 in
-    tlslens | tlslens_q | ssldump)
+    tlslens | tlslens_q | tlslens_1t | tlslens_na | ssldump)
       local records=-
       [[ $MODE != connections ]] && records=$(grep -cE "$record_line" "$out" || true)
       printf '%s\t%s\t-\n' "$(grep -c '^New TCP connection' "$out" || true)" "$records" ;;
@@ -266,7 +273,8 @@ results, counts_path, path, size, packets, rounds, keymode, mode, tshark_records
     coverage = sys.argv[1:14]
 loads = f"; load average {load_start.split()[0]} → {load_end.split()[0]}"
 size, packets, rounds = int(size), int(packets), int(rounds)
-NAMES = {"tlslens": "tlslens", "tlslens_q": "tlslens -q", "tlslens_j": "tlslens -j"}
+NAMES = {"tlslens": "tlslens", "tlslens_q": "tlslens -q", "tlslens_j": "tlslens -j",
+         "tlslens_1t": "tlslens --threads 1", "tlslens_na": "tlslens --no-audit"}
 runs = {}
 order = []
 for line in open(results):
@@ -399,7 +407,7 @@ for t in order:
 
 # Ratios: the other tool's median time over tlslens's (> 1: tlslens is faster).
 others = [t for t in ("tshark", "ssldump", "tcpdump") if t in med]
-mine = [t for t in ("tlslens", "tlslens_q", "tlslens_j") if t in med]
+mine = [t for t in ("tlslens", "tlslens_q", "tlslens_j", "tlslens_1t", "tlslens_na") if t in med]
 if others and mine:
     print("\nSpeed-up: the other tool's median time ÷ tlslens's (> 1 means tlslens is faster), wall / CPU\n")
     print("| | " + " | ".join(f"vs {o}" for o in others) + " |")
@@ -407,6 +415,9 @@ if others and mine:
     for t in mine:
         cells = [f"{ratio(med[o], med[t])} / {ratio(medcpu[o], medcpu[t])}" for o in others]
         print(f"| {NAMES[t]} | " + " | ".join(cells) + " |")
+if "tlslens" in med and "tlslens_1t" in med:
+    print(f"\nThreads: tlslens (default: {os.cpu_count()} workers) is {ratio(med['tlslens_1t'], med['tlslens'])} "
+          f"as fast as --threads 1 by wall time (CPU time {medcpu['tlslens']:.3f} s vs {medcpu['tlslens_1t']:.3f} s).")
 
 # Agreement on records, connection by connection (stderr: details, stdout: one line).
 if ts_by_key and tl_by_key:

@@ -61,6 +61,10 @@ class CaptureFileStream {
 
   const StreamFault& fault() const { return *fault_; }
   std::shared_ptr<const StreamFault> shared_fault() const { return fault_; }
+  // The memory behind the FILE*'s buffers (glibc ignores a size without a buffer, and its
+  // default 4 KiB costs a read() per 4 KiB): whoever takes the FILE* with release() must keep
+  // this alive until the FILE* is closed.
+  std::shared_ptr<const void> stdio_buffers() const { return stdio_buffers_; }
 
  private:
   CaptureFileStream() = default;
@@ -70,6 +74,7 @@ class CaptureFileStream {
   std::array<uint8_t, 4> content_magic_{};
   size_t content_magic_size_ = 0;
   std::shared_ptr<StreamFault> fault_ = std::make_shared<StreamFault>();
+  std::shared_ptr<char[]> stdio_buffers_;
 };
 
 }  // namespace tlslens

@@ -105,8 +105,9 @@ std::unique_ptr<PacketSource> open_capture_file(const FileOptions& options) {
   std::unique_ptr<PacketRecordReader> reader;
   if (handle != nullptr) {
     std::shared_ptr<const StreamFault> fault = stream.shared_fault();
+    std::shared_ptr<const void> buffers = stream.stdio_buffers();
     stream.release();  // pcap_close will fclose it
-    reader = std::make_unique<LibpcapFileReader>(handle, std::move(fault));
+    reader = std::make_unique<LibpcapFileReader>(handle, std::move(fault), std::move(buffers));
   } else if (stream.fault().kind != StreamFault::Kind::none) {
     throw_stream_fault(path, stream.fault());
   } else if (pcapng) {

@@ -6,9 +6,11 @@
 
 namespace tlslens {
 
-LibpcapFileReader::LibpcapFileReader(pcap_t* handle, std::shared_ptr<const StreamFault> stream_fault)
+LibpcapFileReader::LibpcapFileReader(pcap_t* handle, std::shared_ptr<const StreamFault> stream_fault,
+                                     std::shared_ptr<const void> stdio_buffers)
     : handle_(handle),
       stream_fault_(std::move(stream_fault)),
+      stdio_buffers_(std::move(stdio_buffers)),
       link_type_(pcap_datalink(handle)),
       snaplen_(pcap_snapshot(handle)) {}
 

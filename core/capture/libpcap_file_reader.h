@@ -20,7 +20,10 @@ namespace tlslens {
 class LibpcapFileReader final : public PacketRecordReader {
  public:
   // Takes ownership of `handle` (pcap_close, which also closes its FILE*).
-  LibpcapFileReader(pcap_t* handle, std::shared_ptr<const StreamFault> stream_fault);
+  // `stdio_buffers`: the memory of the FILE* libpcap reads (see CaptureFileStream), kept
+  // until pcap_close has closed it.
+  LibpcapFileReader(pcap_t* handle, std::shared_ptr<const StreamFault> stream_fault,
+                    std::shared_ptr<const void> stdio_buffers = nullptr);
   ~LibpcapFileReader() override;
   LibpcapFileReader(const LibpcapFileReader&) = delete;
   LibpcapFileReader& operator=(const LibpcapFileReader&) = delete;
@@ -39,6 +42,7 @@ class LibpcapFileReader final : public PacketRecordReader {
 
   pcap_t* handle_;
   std::shared_ptr<const StreamFault> stream_fault_;
+  std::shared_ptr<const void> stdio_buffers_;  // destroyed after the destructor's pcap_close
   int link_type_;
   int snaplen_;
   std::string error_;

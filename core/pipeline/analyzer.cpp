@@ -95,7 +95,6 @@ AnalysisSummary Analyzer::summary() const {
   s.ended_idle = f.ended_idle;
   s.forced_gaps = f.forced_gaps;
   s.forced_gap_bytes = f.forced_gap_bytes;
-  s.forced_gap_bytes = f.forced_gap_bytes;
   s.gaps = connections_->gaps;
   s.gap_bytes = connections_->gap_bytes;
   s.retransmitted_bytes = connections_->retransmitted_bytes;

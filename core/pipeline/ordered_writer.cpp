@@ -1,5 +1,7 @@
 #include "core/pipeline/ordered_writer.h"
 
+#include <pthread.h>
+
 #include <limits>
 
 namespace tlslens::parallel {
@@ -61,6 +63,7 @@ bool OrderedWriter::write_ready() {
 }
 
 void OrderedWriter::run() {
+  pthread_setname_np(pthread_self(), "tlslens-write");
   std::vector<std::deque<OutputBatch>> taken(incoming_.size());
   for (;;) {
     bool closed = false;

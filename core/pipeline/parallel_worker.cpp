@@ -1,6 +1,9 @@
 #include "core/pipeline/parallel_worker.h"
 
+#include <pthread.h>
+
 #include <chrono>
+#include <string>
 
 namespace tlslens::parallel {
 
@@ -36,6 +39,7 @@ void ParallelWorker::join() {
 }
 
 void ParallelWorker::run() {
+  pthread_setname_np(pthread_self(), ("tlslens-work" + std::to_string(index_)).c_str());  // for top -H, perf
   event_order::set_waiter(&progress_);
   EventSink& sink = output_->sink();
   for (;;) {
