@@ -24,6 +24,11 @@
 // Bytes/s counts frame bytes for decoding, TCP payload bytes for reassembly, stream bytes for
 // framing, message bytes for handshake decoding, DER bytes for certificates and file bytes for
 // the file benchmarks; items/s counts packets (segments), records, messages or certificates.
+//
+// Also in tlslens_bench: micro_bench_crypto.cpp (BM_ChainAudit*: chain verification, fresh and
+// from the cache; BM_Signature*: ServerKeyExchange and CertificateVerify signatures; BM_Decrypt:
+// record decryption per suite) and micro_bench_output.cpp (BM_Print: the text and JSON printers
+// on recorded events). bench_support.h: the source tree's path, running the analyzer on a capture.
 #include <benchmark/benchmark.h>
 
 #include <openssl/pem.h>
@@ -39,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "core/capture/packet_source.h"
 #include "core/net/packet_decoder.h"
 #include "core/output/event_sink.h"
@@ -50,10 +56,6 @@
 #include "core/tls/handshake_decoders.h"
 #include "core/tls/record_reader.h"
 #include "core/x509/certificate.h"
-
-#ifndef TLSLENS_SOURCE_DIR
-#define TLSLENS_SOURCE_DIR "."
-#endif
 
 namespace {
 
@@ -352,10 +354,7 @@ BENCHMARK(BM_RecordFraming)->Arg(64)->Arg(1024)->Arg(16408);
 
 // ---- messages and certificates from the project's captures ------------------------------------
 
-std::string source_path(const std::string& relative) {
-  const char* dir = std::getenv("TLSLENS_SOURCE_DIR");
-  return std::string(dir && *dir ? dir : TLSLENS_SOURCE_DIR) + "/" + relative;
-}
+using bench::source_path;
 
 struct CapturedMessage {
   std::vector<uint8_t> bytes;
@@ -387,20 +386,10 @@ class MessageGrabber final : public EventSink {
 };
 
 const CapturedMessage* captured_message(benchmark::State& state, const std::string& capture, uint8_t type) {
-  const std::string path = source_path("captures/" + capture);
   MessageGrabber grabber(type);
-  try {
-    auto source = open_capture_file(FileOptions{path, ""});
-    Analyzer analyzer(AnalyzerOptions{}, grabber);
-    Packet packet;
-    while (source->next(packet) == ReadStatus::packet) analyzer.process(packet);
-    analyzer.finish();
-  } catch (const CaptureError& e) {
-    state.SkipWithError((path + ": " + e.what() + " (set TLSLENS_SOURCE_DIR to the source tree)").c_str());
-    return nullptr;
-  }
+  if (!bench::analyze_capture(state, capture, "", grabber)) return nullptr;
   if (grabber.out.bytes.empty()) {
-    state.SkipWithError((path + ": no such handshake message").c_str());
+    state.SkipWithError((capture + ": no such handshake message").c_str());
     return nullptr;
   }
   static std::vector<std::unique_ptr<CapturedMessage>> kept;
