@@ -161,6 +161,9 @@ void ConnectionInspector::on_detail_failed(quint64 request_id, const QString& me
 
 void ConnectionInspector::present(std::shared_ptr<const ConnectionDetail> detail) {
   QString status = tr("Connection #%1: %2 records").arg(detail->id).arg(format_count(detail->records_seen));
+  // Says why a late connection of a large file came quickly (or, for pcapng, why it did not).
+  status += detail->read_from_index ? tr(" (read from its first packet: %1 packets)").arg(format_count(detail->packets_read))
+                                    : tr(" (read from the file's start: %1 packets)").arg(format_count(detail->packets_read));
   if (detail->capped)
     status += tr(" — only the first %1 are shown (the per-connection cap: %2 records or %3 MiB)")
                   .arg(format_count(detail->records_kept))

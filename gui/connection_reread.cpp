@@ -6,8 +6,6 @@ namespace tlslens::gui {
 
 namespace {
 
-enum class Start { index, file_start };
-
 RereadOutcome pass_once(const QString& path, const PreparedAnalysis& analysis, uint64_t connection_id,
                         const PacketOffsetIndex::Entry* entry, EventSink& sink,
                         const std::function<bool()>& cancelled) {

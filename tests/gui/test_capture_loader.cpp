@@ -236,6 +236,19 @@ class CaptureLoaderTest : public QObject {
     QCOMPARE(previous, size);  // the offsets are exact: the last packet ends the file
   }
 
+  void pcapng_progress_is_an_estimate_within_the_file() {
+    const QString path = captures_file(QStringLiteral("demo.pcapng"));
+    CaptureLoader loader;
+    QSignalSpy progress(&loader, &CaptureLoader::progress);
+    loader.load(1, path);
+    QVERIFY(progress.count() >= 1);
+    const quint64 size = static_cast<quint64>(QFileInfo(path).size());
+    for (const QList<QVariant>& signal : progress) {
+      QCOMPARE(signal.at(3).toULongLong(), size);
+      QVERIFY(signal.at(2).toULongLong() > 0 && signal.at(2).toULongLong() <= size);
+    }
+  }
+
   void compressed_capture_progress_is_indeterminate() {
     CaptureLoader loader;
     QSignalSpy progress(&loader, &CaptureLoader::progress);

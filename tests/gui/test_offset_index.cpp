@@ -8,6 +8,7 @@
 #include "gui/capture_exports.h"
 #include "gui/capture_loader.h"
 #include "gui/connection_detail_loader.h"
+#include "gui/connection_inspector.h"
 #include "tests/gui/gui_test_suites.h"
 #include "tests/gui/synthetic_capture.h"
 
@@ -111,6 +112,15 @@ class OffsetIndexTest : public QObject {
     QVERIFY(from_start && from_start->found && !from_start->read_from_index);
     QVERIFY(from_start->packets_read > uint64_t{6} * (kConnections - 1));
     QCOMPARE(indexed->first_seen, from_start->first_seen);
+
+    // The inspector says how the connection was read.
+    ConnectionInspector inspector;
+    inspector.set_capture(path, loaded.result.analysis, loaded.result.offsets);
+    QSignalSpy shown(&inspector, &ConnectionInspector::detail_shown);
+    inspector.show_connection(kConnections);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 30'000);
+    QVERIFY2(inspector.status_text().contains(QStringLiteral("read from its first packet: 5 packets")),
+             qPrintable(inspector.status_text()));
   }
 
   void index_gives_what_the_file_start_gives() {
