@@ -5,11 +5,28 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <exception>
+#include <string>
 #include <vector>
 
 namespace tlslens::cli {
 
 namespace {
+
+// CLI::PositiveNumber's own message prints the largest double in full; say it plainly.
+const CLI::Validator kPositive(
+    [](std::string& value) -> std::string {
+      double number = 0;
+      try {
+        size_t used = 0;
+        number = std::stod(value, &used);
+        if (used != value.size()) number = 0;
+      } catch (const std::exception&) {
+        number = 0;
+      }
+      return number > 0 ? std::string() : "must be a number above 0, not '" + value + "'";
+    },
+    "POSITIVE");
 
 constexpr const char* kDescription =
     "tlslens - a diagnostic TLS traffic analyzer.\n"
@@ -56,19 +73,19 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_flag("-e,--absolute-times", o.absolute_times, "Print absolute UTC timestamps instead of relative times");
   app.add_option("-t,--idle-timeout", o.idle_timeout_s,
                  "End connections idle for SECONDS of capture time (default 900)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->option_text("SECONDS");
   app.add_option("--max-flows", o.max_flows, "Connections tracked at once; the least recently active is evicted "
                                              "beyond this (default 1000000)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->option_text("N");
   app.add_option("--max-buffer", o.max_buffer_kib,
                  "Out-of-order bytes held per connection direction, in KiB (default 4096)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->option_text("KIB");
   app.add_option("--max-total-buffer", o.max_total_buffer_mib,
                  "Out-of-order bytes held across all connections, in MiB (default 256)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->option_text("MIB");
   app.add_flag("-q,--quiet", o.quiet, "One line per TLS record (message names on the same line), no field lines");
   app.add_flag("-x,--hex", o.hex, "Print a hex dump of each TLS record (JSON: include the record bytes)");
@@ -145,6 +162,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_option("filter", filter_words, "BPF filter expression (tcpdump syntax), e.g. 'port 443'")
       ->expected(0, -1);
 
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    return "tlslens: " + CLI::FailureMessage::simple(failed, e);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

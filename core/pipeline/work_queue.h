@@ -41,10 +41,18 @@ struct WorkBatch {
   uint64_t horizon = 0;
   bool stop = false;  // no more work: the worker ends
 
-  void clear() {  // keeps the capacity: batches are recycled, so rounds allocate nothing
+  // Empties it for reuse (batches are recycled, so rounds allocate nothing), keeping the
+  // capacity only up to a bound: one round that flushed megabytes of out-of-order data must
+  // not make every recycled batch hold that much.
+  void clear() {
+    constexpr size_t kKeepBytes = 1u << 20;
+    constexpr size_t kKeepItems = 8192;
     tasks.clear();
     bytes.clear();
     snapshots.clear();
+    if (bytes.capacity() > kKeepBytes) std::vector<uint8_t>().swap(bytes);
+    if (tasks.capacity() > kKeepItems) std::vector<Task>().swap(tasks);
+    if (snapshots.capacity() > kKeepItems) std::vector<Connection>().swap(snapshots);
     horizon = 0;
   }
 };

@@ -120,8 +120,11 @@ expect_error(["-r", demo_capture, "--ca-path", "/nonexistent"],
              "tlslens: cannot read CA directory /nonexistent: No such file or directory", "missing CA directory")
 expect_error(["-r", demo_capture, "--no-audit", "--fail-on", "high"],
              "tlslens: --audit and --fail-on need the audit: drop --no-audit", "--fail-on without the audit")
-for args in (["--max-flows", "0"], ["--snaplen", "10"], ["--fail-on", "severe"]):
+for args in (["--max-flows", "0"], ["--snaplen", "10"], ["--fail-on", "severe"], ["--threads", "-1"]):
     r = common.run_tlslens(["-r", demo_capture] + args)
-    f.check(r.returncode == 2 and args[0] in r.stderr, f"usage error {args}: {r.returncode} {r.stderr!r}")
+    f.check(r.returncode == 2 and r.stderr.startswith("tlslens: " + args[0]),
+            f"usage error {args}: {r.returncode} {r.stderr!r}")
+r = common.run_tlslens(["-r", demo_capture, "--max-flows", "0"])
+f.check("tlslens: --max-flows: must be a number above 0, not '0'\n" in r.stderr, f"--max-flows 0: {r.stderr!r}")
 shutil.rmtree(tmp2)
 f.finish("errors")
