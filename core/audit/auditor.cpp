@@ -322,16 +322,19 @@ void AuditingSink::on_certificate(const Connection& conn, State& st, const tls::
   if (auto reused = verifications_->reuse(key, captured)) {
     slot = std::move(*reused);
   } else {
-    const std::vector<x509::Certificate> seen = verifications_->seen_intermediates();
+    // Only --use-seen-intermediates judges a chain with the intermediates other connections
+    // sent. Without it nothing here depends on other connections, so worker threads never
+    // wait for each other over a chain (with it, a result that lacks an issuer holds only
+    // while the seen set is unchanged, and reusing it waits for the earlier connections).
+    std::vector<x509::Certificate> seen;
+    if (options_.use_seen_intermediates) seen = verifications_->seen_intermediates();
     input.seen_intermediates = seen;
     slot = ::tlslens::audit::audit_chain(input, *options_.trust);
-    // A chain that lacks an issuer is judged with the intermediates other connections sent:
-    // its result holds only while that set is unchanged.
-    const bool depends_on_seen =
-        slot->has(Code::CHAIN_INCOMPLETE) || slot->has(Code::CHAIN_ONLY_WITH_SEEN_INTERMEDIATES);
+    const bool depends_on_seen = options_.use_seen_intermediates && (slot->has(Code::CHAIN_INCOMPLETE) ||
+                                                                     slot->has(Code::CHAIN_ONLY_WITH_SEEN_INTERMEDIATES));
     verifications_->store(std::move(key), *slot, depends_on_seen);
   }
-  verifications_->remember_intermediates(chain);
+  if (options_.use_seen_intermediates) verifications_->remember_intermediates(chain);
 
   event.audit = &*slot;
   event.chain = &chain;

@@ -2,21 +2,25 @@
 
 #include <pthread.h>
 
-#include <chrono>
 #include <string>
 
 namespace tlslens::parallel {
 
+bool WorkerProgress::earlier_pending(uint64_t seq) const {
+  for (const auto& w : workers_)
+    if (w->unfinished_from() < seq) return true;  // the caller's own worker is at `seq`: not earlier
+  return false;
+}
+
 void WorkerProgress::wait_for_earlier(uint64_t seq) {
-  for (int round = 0;; ++round) {
-    bool earlier_pending = false;
-    for (const auto& w : workers_)
-      // The caller's own worker is at `seq` itself: not earlier.
-      if (w->unfinished_from() < seq) earlier_pending = true;
-    if (!earlier_pending) return;
-    if (round < 64) std::this_thread::yield();
-    else std::this_thread::sleep_for(std::chrono::microseconds(20));
+  if (!earlier_pending(seq)) return;
+  waits_.fetch_add(1, std::memory_order_relaxed);
+  waiting_.fetch_add(1);  // before the check under the lock: a worker that moves after it wakes us
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !earlier_pending(seq); });
   }
+  waiting_.fetch_sub(1);
 }
 
 ParallelWorker::ParallelWorker(unsigned index, const AnalyzerOptions& options,
@@ -48,7 +52,8 @@ void ParallelWorker::run() {
     OutputBatch printed;
     size_t printed_size = 0;
     for (const Task& task : batch.tasks) {
-      unfinished_from_.store(task.seq, std::memory_order_release);
+      unfinished_from_.store(task.seq);
+      progress_.moved();
       event_order::set_current(task.seq);
       execute(task, batch);
       sink.flush_pending();
@@ -58,7 +63,8 @@ void ParallelWorker::run() {
         printed_size = size;
       }
     }
-    unfinished_from_.store(batch.horizon + 1, std::memory_order_release);
+    unfinished_from_.store(batch.horizon + 1);
+    progress_.moved();
     printed.text.assign(out_.buffered());
     out_.discard_buffered();
     printed.through = batch.horizon;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <thread>
 #include <unordered_map>
@@ -20,15 +22,29 @@ namespace tlslens::parallel {
 
 class ParallelWorker;
 
-// wait_for_earlier() for every worker: polls the others' progress (waits are rare: a session
-// cache or chain verification miss).
+// wait_for_earlier() for every worker: sleeps until no other worker has a task before `seq`
+// left. Workers announce progress after each task; they take the lock to wake a waiter only
+// when one is waiting, so progress costs one atomic load per task otherwise.
 class WorkerProgress final : public event_order::Waiter {
  public:
   explicit WorkerProgress(const std::vector<std::unique_ptr<ParallelWorker>>& workers) : workers_(workers) {}
   void wait_for_earlier(uint64_t seq) override;
+  // A worker's unfinished_from() moved: wake whoever waits.
+  void moved() {
+    if (waiting_.load() == 0) return;
+    std::lock_guard lock(mutex_);
+    changed_.notify_all();
+  }
+  uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
 
  private:
+  bool earlier_pending(uint64_t seq) const;
+
   const std::vector<std::unique_ptr<ParallelWorker>>& workers_;
+  std::atomic<int> waiting_{0};
+  std::atomic<uint64_t> waits_{0};
+  std::mutex mutex_;
+  std::condition_variable changed_;
 };
 
 class ParallelWorker {
@@ -46,7 +62,7 @@ class ParallelWorker {
   void join();
 
   // A lower bound on the position of any task this worker has not finished.
-  uint64_t unfinished_from() const { return unfinished_from_.load(std::memory_order_acquire); }
+  uint64_t unfinished_from() const { return unfinished_from_.load(); }
   WorkerOutput& output() { return *output_; }
   OutputStream& stream() { return out_; }
 

@@ -45,7 +45,7 @@ struct WorkBatch {
   // capacity only up to a bound: one round that flushed megabytes of out-of-order data must
   // not make every recycled batch hold that much.
   void clear() {
-    constexpr size_t kKeepBytes = 1u << 20;
+    constexpr size_t kKeepBytes = 2u << 20;
     constexpr size_t kKeepItems = 8192;
     tasks.clear();
     bytes.clear();
