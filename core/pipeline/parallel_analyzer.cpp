@@ -17,8 +17,8 @@ namespace {
 // A round ends after the packet that brings its payload past this (or its tasks past
 // kRoundTasks); then every worker gets its share. Big enough that handing over costs nothing
 // per packet, small enough that the queues stay small.
-constexpr size_t kRoundBytes = 1u << 20;
-constexpr size_t kRoundTasks = 4096;
+constexpr size_t kRoundBytes = 512u << 10;
+constexpr size_t kRoundTasks = 2048;
 
 }  // namespace
 

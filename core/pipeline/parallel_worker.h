@@ -49,7 +49,7 @@ class WorkerProgress final : public event_order::Waiter {
 
 class ParallelWorker {
  public:
-  static constexpr size_t kQueuedRounds = 4;
+  static constexpr size_t kQueuedRounds = 3;
 
   ParallelWorker(unsigned index, const AnalyzerOptions& options, std::shared_ptr<tls::SessionCache> sessions,
                  const WorkerOutputFactory& make_output, OrderedWriter& writer, WorkerProgress& progress);
@@ -81,7 +81,7 @@ class ParallelWorker {
   OrderedWriter& writer_;
   WorkerProgress& progress_;
   BlockingQueue<WorkBatch> queue_{kQueuedRounds};
-  BlockingQueue<WorkBatch> spent_{kQueuedRounds + 2};  // emptied batches, back to the reader
+  BlockingQueue<WorkBatch> spent_{2};  // emptied batches, back to the reader (more are freed)
   std::unordered_map<uint64_t, std::unique_ptr<Live>> live_;
   std::atomic<uint64_t> unfinished_from_{0};
   std::thread thread_;

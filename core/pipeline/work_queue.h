@@ -45,8 +45,8 @@ struct WorkBatch {
   // capacity only up to a bound: one round that flushed megabytes of out-of-order data must
   // not make every recycled batch hold that much.
   void clear() {
-    constexpr size_t kKeepBytes = 2u << 20;
-    constexpr size_t kKeepItems = 8192;
+    constexpr size_t kKeepBytes = 640u << 10;
+    constexpr size_t kKeepItems = 4096;
     tasks.clear();
     bytes.clear();
     snapshots.clear();
