@@ -44,6 +44,25 @@ def skip(reason):
     sys.exit(SKIP)
 
 
+_ASAN = None
+
+
+def asan_build():
+    """Whether the tlslens under test is built with AddressSanitizer (it is ~10x slower there,
+    and its RSS is mostly shadow memory): its binary holds __asan_init."""
+    global _ASAN
+    if _ASAN is None:
+        _ASAN = False
+        with open(TLSLENS, "rb") as fh:
+            previous = b""
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                if b"__asan_init" in previous[-16:] + chunk:
+                    _ASAN = True
+                    break
+                previous = chunk
+    return _ASAN
+
+
 def output_lines(result):
     """stdout split on newlines only (str.splitlines also splits on U+2028, U+0085 and the
     like, which may appear inside JSON strings)."""

@@ -27,14 +27,7 @@ tmp = tempfile.mkdtemp(prefix="tlslens-load-")
 
 if not os.path.exists(common.TLSLENS):
     common.skip(f"{common.TLSLENS} not built")
-ASAN = False
-with open(common.TLSLENS, "rb") as fh:
-    previous = b""
-    for chunk in iter(lambda: fh.read(1 << 20), b""):
-        if b"__asan_init" in previous[-16:] + chunk:
-            ASAN = True
-            break
-        previous = chunk
+ASAN = common.asan_build()
 SCALE = float(os.environ.get("TLSLENS_LOAD_SCALE", "0.2" if ASAN else "1"))
 if ASAN:
     print("AddressSanitizer build: sizes scaled by", SCALE, "and peak RSS not checked (ASan's shadow memory "
