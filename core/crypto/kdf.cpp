@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "core/crypto/algorithms.h"
 #include "core/tls/registry.h"
 #include "core/util/openssl_scope.h"
 
@@ -22,10 +23,9 @@ namespace {
 // bytes); a bound keeps a nonsense length from becoming a huge allocation.
 constexpr size_t kMaxOutput = 1 << 16;
 
-using KdfPtr = std::unique_ptr<EVP_KDF, openssl::FreeWith<EVP_KDF_free>>;
 using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, openssl::FreeWith<EVP_KDF_CTX_free>>;
-using MdPtr = std::unique_ptr<EVP_MD, openssl::FreeWith<EVP_MD_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, openssl::FreeWith<EVP_MD_CTX_free>>;
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, openssl::FreeWith<EVP_MAC_CTX_free>>;
 
 // Wipes a buffer of secret-derived bytes when it goes out of scope.
 class Wipe {
@@ -88,9 +88,9 @@ const char* digest_name(Hash hash) {
 // Runs the named EVP_KDF with `params` for exactly `length` bytes.
 std::vector<uint8_t> derive(const char* kdf_name, const OSSL_PARAM* params, size_t length) {
   if (length == 0 || length > kMaxOutput) return {};
-  KdfPtr kdf(EVP_KDF_fetch(nullptr, kdf_name, nullptr));
-  if (!kdf) return fail();
-  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+  EVP_KDF* kdf = fetched_kdf(kdf_name);
+  if (kdf == nullptr) return fail();
+  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf));
   if (!ctx) return fail();
   std::vector<uint8_t> out(length);
   if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) {
@@ -101,9 +101,9 @@ std::vector<uint8_t> derive(const char* kdf_name, const OSSL_PARAM* params, size
 }
 
 std::vector<uint8_t> digest(const char* name, std::initializer_list<Bytes> parts) {
-  MdPtr md(EVP_MD_fetch(nullptr, name, nullptr));
+  const EVP_MD* md = fetched_digest(name);
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md.get(), nullptr) != 1) return fail();
+  if (md == nullptr || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return fail();
   for (Bytes part : parts) {
     if (EVP_DigestUpdate(ctx.get(), part.data(), part.size()) != 1) return fail();
   }
@@ -137,10 +137,10 @@ std::vector<uint8_t> ssl3_expand(Bytes secret, Bytes random1, Bytes random2, siz
   constexpr size_t kMaxRounds = 26;
   if (length == 0 || length > kMaxRounds * kMd5Size) return {};
 
-  MdPtr md5(EVP_MD_fetch(nullptr, "MD5", nullptr));
-  MdPtr sha1(EVP_MD_fetch(nullptr, "SHA1", nullptr));
+  const EVP_MD* md5 = fetched_digest("MD5");
+  const EVP_MD* sha1 = fetched_digest("SHA1");
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!md5 || !sha1 || !ctx) return fail();
+  if (md5 == nullptr || sha1 == nullptr || !ctx) return fail();
 
   const size_t rounds = (length + kMd5Size - 1) / kMd5Size;
   std::vector<uint8_t> out(rounds * kMd5Size);
@@ -151,13 +151,13 @@ std::vector<uint8_t> ssl3_expand(Bytes secret, Bytes random1, Bytes random2, siz
     letters.fill(static_cast<uint8_t>('A' + i));
     unsigned int inner_size = 0;
     unsigned int outer_size = 0;
-    bool ok = EVP_DigestInit_ex2(ctx.get(), sha1.get(), nullptr) == 1 &&
+    bool ok = EVP_DigestInit_ex2(ctx.get(), sha1, nullptr) == 1 &&
               EVP_DigestUpdate(ctx.get(), letters.data(), i + 1) == 1 &&
               EVP_DigestUpdate(ctx.get(), secret.data(), secret.size()) == 1 &&
               EVP_DigestUpdate(ctx.get(), random1.data(), random1.size()) == 1 &&
               EVP_DigestUpdate(ctx.get(), random2.data(), random2.size()) == 1 &&
               EVP_DigestFinal_ex(ctx.get(), inner.data(), &inner_size) == 1 && inner_size == kSha1Size &&
-              EVP_DigestInit_ex2(ctx.get(), md5.get(), nullptr) == 1 &&
+              EVP_DigestInit_ex2(ctx.get(), md5, nullptr) == 1 &&
               EVP_DigestUpdate(ctx.get(), secret.data(), secret.size()) == 1 &&
               EVP_DigestUpdate(ctx.get(), inner.data(), inner.size()) == 1 &&
               EVP_DigestFinal_ex(ctx.get(), out.data() + i * kMd5Size, &outer_size) == 1 && outer_size == kMd5Size;
@@ -433,8 +433,10 @@ std::vector<uint8_t> finished_verify_data(Hash hash, Bytes base_key, Bytes trans
   if (key.empty()) return {};
   std::vector<uint8_t> out(EVP_MAX_MD_SIZE);
   size_t size = 0;
-  if (EVP_Q_mac(nullptr, "HMAC", nullptr, digest_name(hash), nullptr, key.data(), key.size(), transcript_hash.data(),
-                transcript_hash.size(), out.data(), out.size(), &size) == nullptr) {
+  MacCtxPtr hmac(new_hmac_context(digest_name(hash)));
+  if (!hmac || EVP_MAC_init(hmac.get(), key.data(), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(hmac.get(), transcript_hash.data(), transcript_hash.size()) != 1 ||
+      EVP_MAC_final(hmac.get(), out.data(), &size, out.size()) != 1) {
     return fail();
   }
   out.resize(size);
@@ -464,11 +466,9 @@ TranscriptHash::TranscriptHash(PrfHash hash) {
 }
 
 TranscriptHash::TranscriptHash(std::string_view openssl_digest_name) {
-  const std::string name(openssl_digest_name);
-  MdPtr md(EVP_MD_fetch(nullptr, name.c_str(), nullptr));
+  const EVP_MD* md = fetched_digest(openssl_digest_name);
   std::unique_ptr<EVP_MD_CTX, Deleter> ctx(EVP_MD_CTX_new());
-  // The context keeps its own reference to the fetched digest.
-  if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md.get(), nullptr) != 1) {
+  if (md == nullptr || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) {
     ERR_clear_error();
     return;
   }

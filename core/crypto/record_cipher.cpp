@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "core/crypto/algorithms.h"
 #include "core/crypto/providers.h"
 #include "core/crypto/record_cipher_internal.h"
 
@@ -284,8 +285,13 @@ CipherPtr fetch_cipher(tls::BulkCipher cipher, std::string& error) {
     error = fmt::format("the {} cipher is not supported", to_string(cipher));
     return nullptr;
   }
-  load_crypto_providers();
-  CipherPtr fetched(EVP_CIPHER_fetch(nullptr, name, nullptr));
+  // Shared with every other connection (fetched once per process); this pointer holds its own
+  // reference. EVP_CIPHER_up_ref only fails for a null cipher.
+  const EVP_CIPHER* shared = fetched_cipher(name);
+  CipherPtr fetched;
+  if (shared != nullptr && EVP_CIPHER_up_ref(const_cast<EVP_CIPHER*>(shared)) == 1) {
+    fetched.reset(const_cast<EVP_CIPHER*>(shared));
+  }
   if (!fetched) {
     clear_openssl_errors();
     if (in_legacy_provider(cipher) && !legacy_provider_available()) {
@@ -313,7 +319,8 @@ bool RecordMac::init(tls::MacAlgorithm algorithm, bool ssl3, Bytes key, std::str
   load_crypto_providers();
   ssl3_ = ssl3;
   if (ssl3) {
-    md_.reset(EVP_MD_fetch(nullptr, digest, nullptr));
+    const EVP_MD* shared = fetched_digest(digest);
+    if (shared != nullptr && EVP_MD_up_ref(const_cast<EVP_MD*>(shared)) == 1) md_.reset(const_cast<EVP_MD*>(shared));
     md_ctx_.reset(EVP_MD_CTX_new());
     if (!md_ || !md_ctx_) {
       error = fmt::format("OpenSSL does not provide {} for the SSL 3.0 MAC", digest);
@@ -321,18 +328,12 @@ bool RecordMac::init(tls::MacAlgorithm algorithm, bool ssl3, Bytes key, std::str
     }
     size_ = static_cast<size_t>(EVP_MD_get_size(md_.get()));
   } else {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (mac == nullptr) {
+    if (fetched_mac("HMAC") == nullptr) {
       error = "OpenSSL does not provide HMAC";
       return false;
     }
-    hmac_.reset(EVP_MAC_CTX_new(mac));
-    EVP_MAC_free(mac);  // the context holds its own reference
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-        OSSL_PARAM_construct_end(),
-    };
-    if (!hmac_ || EVP_MAC_CTX_set_params(hmac_.get(), params) != 1) {
+    hmac_.reset(new_hmac_context(digest));
+    if (!hmac_) {
       error = fmt::format("OpenSSL does not provide HMAC-{}", digest);
       return false;
     }
