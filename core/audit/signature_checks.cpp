@@ -11,6 +11,8 @@
 #include <memory>
 #include <utility>
 
+#include "core/audit/verify_contexts.h"
+#include "core/crypto/algorithms.h"
 #include "core/util/openssl_scope.h"
 
 namespace tlslens::audit {
@@ -271,21 +273,42 @@ struct Outcome {
   std::string reason;
 };
 
-Outcome digest_verify(const Method& m, EVP_PKEY* key, Bytes data, Bytes signature) {
-  Outcome out;
+// A verification context for (key, m), set up once per thread and key (see VerifyContexts), or
+// nullptr with the reason in `out`.
+const EVP_MD_CTX* ready_context(const Method& m, EVP_PKEY* key, Outcome& out) {
+  const bool pss = m.kind == SignatureKind::RSA_PSS_RSAE || m.kind == SignatureKind::RSA_PSS_PSS;
+  const std::string_view digest = m.digest != nullptr ? m.digest : "";
+  VerifyContexts& contexts = VerifyContexts::for_this_thread();
+  if (const EVP_MD_CTX* ready = contexts.find(key, digest, pss)) return ready;
   MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, m.digest, nullptr, nullptr, key, nullptr) != 1) {
     out.reason = "OpenSSL cannot set up the verification: " + openssl_reason("unknown error");
-    return out;
+    return nullptr;
   }
-  const bool pss = m.kind == SignatureKind::RSA_PSS_RSAE || m.kind == SignatureKind::RSA_PSS_PSS;
   if (pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
               EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, m.digest, nullptr) != 1 ||
               EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1)) {
     out.reason = "OpenSSL cannot set up RSA-PSS with this key: " + openssl_reason("unknown error");
+    return nullptr;
+  }
+  const EVP_MD_CTX* ready = contexts.insert(key, digest, pss, std::move(ctx));
+  if (ready == nullptr) out.reason = "OpenSSL cannot set up the verification: " + openssl_reason("unknown error");
+  return ready;
+}
+
+Outcome digest_verify(const Method& m, EVP_PKEY* key, Bytes data, Bytes signature) {
+  Outcome out;
+  const EVP_MD_CTX* ready = ready_context(m, key, out);
+  if (ready == nullptr) return out;
+  // A copy of the set-up context, used once: FINALISE tells OpenSSL it need not keep it usable
+  // after the final step (else it would duplicate it once more).
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), ready) != 1) {
+    out.reason = "OpenSSL cannot set up the verification: " + openssl_reason("unknown error");
     return out;
   }
+  EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
   out.set_up = true;
   const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size());
   out.valid = rc == 1;
@@ -299,9 +322,13 @@ Outcome rsa_md5_sha1_verify(EVP_PKEY* key, Bytes data, Bytes signature) {
   std::array<uint8_t, 36> digest{};
   unsigned int md5_length = 0;
   unsigned int sha1_length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &md5_length, EVP_md5(), nullptr) != 1 ||
-      EVP_Digest(data.data(), data.size(), digest.data() + 16, &sha1_length, EVP_sha1(), nullptr) != 1 ||
-      md5_length != 16 || sha1_length != 20) {
+  // Fetched digests: EVP_md5() and EVP_sha1() would be looked up in the provider store each time.
+  const EVP_MD* md5 = crypto::fetched_digest("MD5");
+  const EVP_MD* sha1 = crypto::fetched_digest("SHA1");
+  if (md5 == nullptr || sha1 == nullptr ||
+      EVP_Digest(data.data(), data.size(), digest.data(), &md5_length, md5, nullptr) != 1 ||
+      EVP_Digest(data.data(), data.size(), digest.data() + 16, &sha1_length, sha1, nullptr) != 1 || md5_length != 16 ||
+      sha1_length != 20) {
     out.reason = "OpenSSL cannot compute MD5 and SHA-1: " + openssl_reason("unknown error");
     return out;
   }
