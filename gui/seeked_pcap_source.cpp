@@ -31,6 +31,7 @@ class SeekedPcapSource final : public PacketSource {
       out.ts = Timestamp::from_sec_nsec(header->ts.tv_sec, header->ts.tv_usec);
       out.link_type = link_type_;
       out.data = std::span<const uint8_t>(data, header->caplen);
+      out.memory = nullptr;
       out.wire_length = std::max(header->len, header->caplen);
       out.number = next_number_++;
       ++stats_.packets;

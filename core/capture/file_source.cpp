@@ -6,6 +6,7 @@
 
 #include "core/capture/compressed_stream.h"
 #include "core/capture/libpcap_file_reader.h"
+#include "core/capture/direct_pcap_reader.h"
 #include "core/capture/pcapng_reader.h"
 
 namespace tlslens {
@@ -23,6 +24,7 @@ FileSource::FileSource(std::string path, std::unique_ptr<PacketRecordReader> rea
 ReadStatus FileSource::next(Packet& out) {
   if (final_status_) return *final_status_;
   for (;;) {
+    out.memory = nullptr;  // only a reader that maps the file sets it
     ReadStatus status = reader_->next(out);
     if (status == ReadStatus::error && may_switch_to_own_reader_ && !reader_->failed_on_compressed_data()) {
       may_switch_to_own_reader_ = false;
@@ -107,7 +109,14 @@ std::unique_ptr<PacketSource> open_capture_file(const FileOptions& options) {
     std::shared_ptr<const StreamFault> fault = stream.shared_fault();
     std::shared_ptr<const void> buffers = stream.stdio_buffers();
     stream.release();  // pcap_close will fclose it
-    reader = std::make_unique<LibpcapFileReader>(handle, std::move(fault), std::move(buffers));
+    auto libpcap = std::make_unique<LibpcapFileReader>(handle, std::move(fault), std::move(buffers));
+    // An uncompressed classic pcap file is read from memory mappings (libpcap from the first
+    // record that is not plain, or if it cannot be mapped).
+    if (stream.compression() == Compression::none && !pcapng) {
+      reader = DirectPcapReader::wrap(path, std::move(libpcap));
+    } else {
+      reader = std::move(libpcap);
+    }
   } else if (stream.fault().kind != StreamFault::Kind::none) {
     throw_stream_fault(path, stream.fault());
   } else if (pcapng) {

@@ -1,6 +1,7 @@
 #include "core/capture/libpcap_file_reader.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/util/reader.h"
 
@@ -27,11 +28,17 @@ ReadStatus LibpcapFileReader::next(Packet& out) {
     out.ts = Timestamp::from_sec_nsec(header->ts.tv_sec, header->ts.tv_usec);
     out.link_type = link_type_;
     out.data = Bytes(data, header->caplen);
+    out.memory = nullptr;
     out.wire_length = std::max(header->len, header->caplen);
     return ReadStatus::packet;
   }
   if (rc == PCAP_ERROR_BREAK) return failed_read({});  // end of file
   return failed_read(pcap_geterr(handle_));
+}
+
+bool LibpcapFileReader::seek_to_record(uint64_t offset) {
+  std::FILE* file = pcap_file(handle_);
+  return file != nullptr && fseeko(file, static_cast<off_t>(offset), SEEK_SET) == 0;
 }
 
 ReadStatus LibpcapFileReader::failed_read(const std::string& libpcap_message) {

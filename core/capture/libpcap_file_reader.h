@@ -36,6 +36,10 @@ class LibpcapFileReader final : public PacketRecordReader {
   int link_type() const override { return link_type_; }
   int snaplen() const override { return snaplen_; }
 
+  // Moves the file under libpcap to `offset`, where a record starts (an uncompressed file
+  // only); false if the file cannot seek.
+  bool seek_to_record(uint64_t offset);
+
  private:
   // The status for a read that did not produce a packet; `libpcap_message` is empty at EOF.
   ReadStatus failed_read(const std::string& libpcap_message);

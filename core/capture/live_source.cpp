@@ -205,6 +205,7 @@ class LiveSource final : public PacketSource {
                                     : Timestamp::from_sec_usec(header.ts.tv_sec, header.ts.tv_usec);
     out.link_type = link_type_;
     out.data = Bytes(data, header.caplen);
+    out.memory = nullptr;
     out.wire_length = std::max(header.len, header.caplen);
     out.number = ++packets_;
     if (out.cut_by_snaplen()) ++cut_by_snaplen_;

@@ -2,11 +2,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "core/util/timestamp.h"
 
 namespace tlslens {
+
+// Memory that packets' bytes live in when they may outlive the source's next read (a mapped
+// window of the capture file): while `keep` is held, [begin, end) stays readable.
+struct PacketMemory {
+  const uint8_t* begin = nullptr;
+  const uint8_t* end = nullptr;
+  std::shared_ptr<const void> keep;
+
+  bool holds(std::span<const uint8_t> bytes) const {
+    return !bytes.empty() && bytes.data() >= begin && bytes.data() + bytes.size() <= end;
+  }
+};
 
 struct Packet {
   Timestamp ts;
@@ -14,6 +27,8 @@ struct Packet {
   std::span<const uint8_t> data;    // captured bytes; valid until the source's next read
   uint32_t wire_length = 0;         // original length on the wire (>= data.size())
   uint64_t number = 0;              // 1-based frame number in the source, as tshark counts
+  // Where `data` lives if it can be kept past the next read (null: it cannot; copy it).
+  const PacketMemory* memory = nullptr;
 
   bool cut_by_snaplen() const { return wire_length > data.size(); }
 };

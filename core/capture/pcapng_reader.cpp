@@ -428,6 +428,7 @@ PcapngReader::Outcome PcapngReader::parse_simple_packet(Reader body, Packet& out
   out.ts = Timestamp{};
   out.link_type = interfaces_[0].link_type;
   out.data = data;
+  out.memory = nullptr;
   out.wire_length = wire_length;
   out.number = ++packets_read_;
   return Outcome::packet;
@@ -448,6 +449,7 @@ PcapngReader::Outcome PcapngReader::deliver(uint32_t interface_id, uint64_t time
   out.ts = timestamp_from_units(time_units, interface);
   out.link_type = interface.link_type;
   out.data = data;
+  out.memory = nullptr;
   out.wire_length = std::max<uint32_t>(wire_length, captured_length);
   out.number = ++packets_read_;
   return Outcome::packet;
