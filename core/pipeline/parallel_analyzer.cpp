@@ -31,13 +31,16 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
     for (unsigned i = 0; i < workers; ++i)
       workers_.push_back(std::make_unique<ParallelWorker>(i, options, sessions, make_output, writer_, progress_));
     for (auto& w : workers_) w->start();
+    for (auto& r : rounds_) r.reserve(kRoundTasks);
     analyzer_ = std::make_unique<Analyzer>(options, *this, this);
   }
 
   ~Impl() override { stop_threads(); }
 
   void process(const Packet& packet) {
+    memory_ = packet.memory;
     analyzer_->process(packet);
+    memory_ = nullptr;
     if (round_bytes_ >= kRoundBytes || round_tasks_ >= kRoundTasks) hand_over_round();
   }
 
@@ -83,10 +86,16 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
     void on_data(Direction dir, std::span<const uint8_t> bytes, const SegmentInfo& at) override {
       Task& t = impl_.add(worker_, TaskKind::data, conn_, dir, at);
       WorkBatch& b = impl_.rounds_[worker_];
-      t.offset = b.bytes.size();
       t.length = bytes.size();
-      b.bytes.insert(b.bytes.end(), bytes.begin(), bytes.end());
       impl_.round_bytes_ += bytes.size();
+      const PacketMemory* memory = impl_.memory_;
+      if (memory != nullptr && memory->holds(bytes)) {  // the packet's own bytes, in a mapped window
+        t.external = bytes.data();
+        if (b.kept.empty() || b.kept.back() != memory->keep) b.kept.push_back(memory->keep);
+        return;
+      }
+      t.offset = b.bytes.size();  // reassembled or defragmented bytes: copied
+      b.bytes.insert(b.bytes.end(), bytes.begin(), bytes.end());
     }
     void on_gap(Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override {
       impl_.add(worker_, TaskKind::gap, conn_, dir, at).length = missing_bytes;
@@ -100,9 +109,15 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   };
 
   unsigned worker_for(const Connection& conn) const {
+    // FNV's low bits follow the parity of the ports alone (a multiply by an odd number keeps
+    // the low bit), and a traffic generator's ports can follow its kinds of connection: one
+    // worker got 44 % more work. So mix all bits in (splitmix64's finaliser) and use the high ones.
     const EndpointHash hash;
-    const size_t h = hash(conn.client) * 0x9E3779B97F4A7C15ull ^ hash(conn.server);
-    return static_cast<unsigned>(h % workers_.size());
+    uint64_t h = hash(conn.client) * 0x9E3779B97F4A7C15ull ^ hash(conn.server);
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    return static_cast<unsigned>((h >> 32) % workers_.size());
   }
 
   Task& add_task(unsigned worker, TaskKind kind, uint64_t conn_id) {
@@ -130,12 +145,13 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   // Every worker gets its share of the round, with the same horizon, so that each worker's
   // progress says how far it is in the whole order (see WorkBatch).
   void hand_over_round() {
+    writer_.write_ready();
     for (size_t i = 0; i < workers_.size(); ++i) {
       WorkBatch batch = std::move(rounds_[i]);
       batch.horizon = seq_;
       workers_[i]->push(std::move(batch));
       rounds_[i] = WorkBatch{};
-      workers_[i]->take_spent(rounds_[i]);
+      if (!workers_[i]->take_spent(rounds_[i])) rounds_[i].reserve(kRoundTasks);
     }
     round_bytes_ = 0;
     round_tasks_ = 0;
@@ -159,6 +175,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   OutputStream& out_;
   std::vector<WorkBatch> rounds_;  // the round being filled, per worker
   std::unique_ptr<Analyzer> analyzer_;
+  const PacketMemory* memory_ = nullptr;  // where the packet being processed lives, if kept memory
   uint64_t seq_ = 0;
   size_t round_bytes_ = 0;
   size_t round_tasks_ = 0;

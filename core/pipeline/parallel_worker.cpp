@@ -95,7 +95,11 @@ void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {
   if (task.snapshot != Task::kNoSnapshot) l.conn = batch.snapshots[task.snapshot];
   switch (task.kind) {
     case TaskKind::data:
-      if (l.consumer) l.consumer->on_data(task.dir, std::span(batch.bytes).subspan(task.offset, task.length), task.at);
+      if (l.consumer) {
+        const auto bytes = task.external != nullptr ? std::span<const uint8_t>(task.external, task.length)
+                                                    : std::span<const uint8_t>(batch.bytes).subspan(task.offset, task.length);
+        l.consumer->on_data(task.dir, bytes, task.at);
+      }
       break;
     case TaskKind::gap:
       if (l.consumer) l.consumer->on_gap(task.dir, task.length, task.at);

@@ -81,7 +81,9 @@ class ParallelWorker {
   OrderedWriter& writer_;
   WorkerProgress& progress_;
   BlockingQueue<WorkBatch> queue_{kQueuedRounds};
-  BlockingQueue<WorkBatch> spent_{2};  // emptied batches, back to the reader (more are freed)
+  // Emptied batches, back to the reader: as many as can be in flight, so that the steady state
+  // allocates nothing (a batch not taken back in time would be a fresh one, faulting its pages in).
+  BlockingQueue<WorkBatch> spent_{kQueuedRounds + 2};
   std::unordered_map<uint64_t, std::unique_ptr<Live>> live_;
   std::atomic<uint64_t> unfinished_from_{0};
   std::thread thread_;

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -26,7 +27,8 @@ struct Task {
   // read only when it ends.
   uint32_t snapshot = kNoSnapshot;
   static constexpr uint32_t kNoSnapshot = 0xFFFFFFFF;
-  uint64_t offset = 0;    // data: where its bytes start in WorkBatch::bytes
+  const uint8_t* external = nullptr;  // data: its bytes, if they live in WorkBatch::kept memory
+  uint64_t offset = 0;    // data: where its bytes start in WorkBatch::bytes (when not external)
   uint64_t length = 0;    // data: how many; gap: missing bytes
   SegmentInfo at;
   const char* reason = "";  // malformed: the decoder's (static) reason
@@ -38,18 +40,31 @@ struct WorkBatch {
   std::vector<Task> tasks;
   std::vector<uint8_t> bytes;
   std::vector<Connection> snapshots;
+  // Memory the external tasks' bytes live in (mapped windows of the capture file), held until
+  // the batch is done: bytes read from a mapped file reach the worker without a copy.
+  std::vector<std::shared_ptr<const void>> kept;
   uint64_t horizon = 0;
   bool stop = false;  // no more work: the worker ends
 
   // Empties it for reuse (batches are recycled, so rounds allocate nothing), keeping the
   // capacity only up to a bound: one round that flushed megabytes of out-of-order data must
   // not make every recycled batch hold that much.
+  static constexpr size_t kKeepBytes = 640u << 10;
+  static constexpr size_t kKeepItems = 4096;
+
+  // A new batch takes its usual capacity at once: growing by doubling would map fresh pages
+  // (glibc serves big blocks with mmap) and fault on them every round — that, not the copy,
+  // was most of the reading thread's cost.
+  void reserve(size_t round_tasks) {
+    bytes.reserve(kKeepBytes);
+    tasks.reserve(round_tasks);
+  }
+
   void clear() {
-    constexpr size_t kKeepBytes = 640u << 10;
-    constexpr size_t kKeepItems = 4096;
     tasks.clear();
     bytes.clear();
     snapshots.clear();
+    kept.clear();
     if (bytes.capacity() > kKeepBytes) std::vector<uint8_t>().swap(bytes);
     if (tasks.capacity() > kKeepItems) std::vector<Task>().swap(tasks);
     if (snapshots.capacity() > kKeepItems) std::vector<Connection>().swap(snapshots);
