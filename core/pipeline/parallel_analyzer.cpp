@@ -22,6 +22,18 @@ constexpr size_t kRoundTasks = 2048;
 
 }  // namespace
 
+unsigned worker_for_connection(const Endpoint& client, const Endpoint& server, unsigned workers) {
+  // FNV's low bits follow the parity of the ports alone (a multiply by an odd number keeps
+  // the low bit), and a traffic generator's ports can follow its kinds of connection: one
+  // worker got 44 % more work. So mix all bits in (splitmix64's finaliser) and use the high ones.
+  const EndpointHash hash;
+  uint64_t h = hash(client) * 0x9E3779B97F4A7C15ull ^ hash(server);
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+  h ^= h >> 31;
+  return static_cast<unsigned>((h >> 32) % (workers == 0 ? 1 : workers));
+}
+
 // The calling thread's side: the flow table's calls become tasks for the connection's worker.
 class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler {
  public:
@@ -109,15 +121,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   };
 
   unsigned worker_for(const Connection& conn) const {
-    // FNV's low bits follow the parity of the ports alone (a multiply by an odd number keeps
-    // the low bit), and a traffic generator's ports can follow its kinds of connection: one
-    // worker got 44 % more work. So mix all bits in (splitmix64's finaliser) and use the high ones.
-    const EndpointHash hash;
-    uint64_t h = hash(conn.client) * 0x9E3779B97F4A7C15ull ^ hash(conn.server);
-    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
-    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
-    h ^= h >> 31;
-    return static_cast<unsigned>((h >> 32) % workers_.size());
+    return worker_for_connection(conn.client, conn.server, static_cast<unsigned>(workers_.size()));
   }
 
   Task& add_task(unsigned worker, TaskKind kind, uint64_t conn_id) {

@@ -23,6 +23,7 @@
 #include <memory>
 
 #include "core/capture/packet.h"
+#include "core/net/address.h"
 #include "core/output/output_stream.h"
 #include "core/pipeline/analyzer.h"
 
@@ -39,6 +40,10 @@ class WorkerOutput {
   virtual void absorb(WorkerOutput& other) = 0;
 };
 using WorkerOutputFactory = std::function<std::unique_ptr<WorkerOutput>(OutputStream& out)>;
+
+// The worker (0 .. workers-1) that runs a connection: a hash of both endpoints, spread evenly
+// even when ports follow a pattern (every even port, say).
+unsigned worker_for_connection(const Endpoint& client, const Endpoint& server, unsigned workers);
 
 class ParallelAnalyzer {
  public:
