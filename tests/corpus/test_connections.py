@@ -6,7 +6,6 @@ import glob
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -24,7 +23,9 @@ def tshark_streams(path):
     cmd = ["tshark", "-n", "-r", path, "-Y", "tcp && !icmp && !icmpv6", "-T", "fields", "-E", "occurrence=f"]
     for field in fields:
         cmd += ["-e", field]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    res = common.run_reference(cmd, path)
+    res.check_returncode()
+    out = res.stdout
     streams = {}
     for line in out.splitlines():
         stream, s4, s6, sport, d4, d6, dport = (line.split("\t") + [""] * 7)[:7]

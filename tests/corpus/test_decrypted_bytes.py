@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -50,8 +49,7 @@ CAPTURES_SKIPPED = {
 
 def tshark_run(capture, args):
     """Runs tshark; returns stdout (text)."""
-    res = subprocess.run([TSHARK, "-n", "-r", capture] + TSHARK_COMMON + args, capture_output=True, text=True,
-                         timeout=120)
+    res = common.run_reference([TSHARK, "-n", "-r", capture] + TSHARK_COMMON + args, capture, timeout=120)
     if res.returncode != 0:
         f.check(False, f"{os.path.basename(capture)}: tshark exit {res.returncode}: {res.stderr.strip()[:300]}")
     return res.stdout

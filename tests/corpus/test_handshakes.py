@@ -10,7 +10,6 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import struct
 import sys
 import tempfile
@@ -61,7 +60,9 @@ def tshark_fields(path):
            "-Y", "tls", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
     for field in FIELDS:
         cmd += ["-e", field]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    res = common.run_reference(cmd, path)
+    res.check_returncode()
+    out = res.stdout
     streams = {}
     for line in out.splitlines():
         stream, s4, s6, sport, types, suites, sni, supported, hs_version = (line.split("\t") + [""] * 9)[:9]

@@ -63,6 +63,35 @@ def asan_build():
     return _ASAN
 
 
+def run_reference(cmd, capture, timeout=None):
+    """Runs a reference tool (tshark) whose command names `capture`; returns the
+    subprocess.CompletedProcess (text). With $TLSLENS_REFERENCE_CACHE set (scripts/test.sh sets it
+    for one run), a successful run's output is kept there, keyed by the command with the capture's
+    content hash in place of its path: the sanitizer pass then reuses what the normal pass
+    computed instead of running tshark a second time (its output cannot differ)."""
+    import hashlib
+    import json
+    cache = os.environ.get("TLSLENS_REFERENCE_CACHE")
+    path = None
+    if cache:
+        with open(capture, "rb") as fh:
+            content = hashlib.sha256(fh.read()).hexdigest()
+        key = json.dumps([content if arg == capture else arg for arg in cmd])
+        path = os.path.join(cache, hashlib.sha256(key.encode()).hexdigest() + ".json")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                kept = json.load(fh)
+            return subprocess.CompletedProcess(cmd, 0, kept["stdout"], kept["stderr"])
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if path and res.returncode == 0:
+        os.makedirs(cache, exist_ok=True)
+        tmp = path + f".{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"stdout": res.stdout, "stderr": res.stderr}, fh)
+        os.replace(tmp, path)
+    return res
+
+
 def output_lines(result):
     """stdout split on newlines only (str.splitlines also splits on U+2028, U+0085 and the
     like, which may appear inside JSON strings)."""
