@@ -9,8 +9,8 @@
 
 namespace tlslens {
 
-// Memory that packets' bytes live in when they may outlive the source's next read (a mapped
-// window of the capture file): while `keep` is held, [begin, end) stays readable.
+// Memory that packets' bytes live in when they may outlive the source's next read (a block
+// of the capture file read by DirectPcapReader): while `keep` is held, [begin, end) stays readable.
 struct PacketMemory {
   const uint8_t* begin = nullptr;
   const uint8_t* end = nullptr;

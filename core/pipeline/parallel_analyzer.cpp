@@ -101,7 +101,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
       t.length = bytes.size();
       impl_.round_bytes_ += bytes.size();
       const PacketMemory* memory = impl_.memory_;
-      if (memory != nullptr && memory->holds(bytes)) {  // the packet's own bytes, in a mapped window
+      if (memory != nullptr && memory->holds(bytes)) {  // the packet's own bytes, in a read block
         t.external = bytes.data();
         if (b.kept.empty() || b.kept.back() != memory->keep) b.kept.push_back(memory->keep);
         return;

@@ -40,8 +40,8 @@ struct WorkBatch {
   std::vector<Task> tasks;
   std::vector<uint8_t> bytes;
   std::vector<Connection> snapshots;
-  // Memory the external tasks' bytes live in (mapped windows of the capture file), held until
-  // the batch is done: bytes read from a mapped file reach the worker without a copy.
+  // Memory the external tasks' bytes live in (DirectPcapReader's read blocks), held until
+  // the batch is done: bytes read from a classic pcap file reach the worker without a copy.
   std::vector<std::shared_ptr<const void>> kept;
   uint64_t horizon = 0;
   bool stop = false;  // no more work: the worker ends

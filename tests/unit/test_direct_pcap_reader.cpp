@@ -1,5 +1,5 @@
 // DirectPcapReader against libpcap itself: the same packets, timestamps, statuses and error
-// messages for plain files, files spanning many windows, and every case it hands to libpcap
+// messages for plain files, files spanning many blocks, and every case it hands to libpcap
 // (cut records, capture lengths over the snapshot length or libpcap's maximum, a file that
 // grew after opening); and packet memory that stays readable while held.
 #include <gtest/gtest.h>
@@ -63,19 +63,19 @@ Reading read_everything(PacketRecordReader& reader) {
   }
 }
 
-// Reads `path` with libpcap alone and through the mapped reader; they must agree.
+// Reads `path` with libpcap alone and through the direct reader; they must agree.
 DirectPcapReader* expect_same_as_libpcap(const std::string& path, std::unique_ptr<PacketRecordReader>& direct_out) {
   auto by_libpcap = open_libpcap(path);
   Reading expected = read_everything(*by_libpcap);
   direct_out = DirectPcapReader::wrap(path, open_libpcap(path));
-  auto* mapped = dynamic_cast<DirectPcapReader*>(direct_out.get());
-  EXPECT_NE(mapped, nullptr) << "the file was not read directly";
+  auto* direct = dynamic_cast<DirectPcapReader*>(direct_out.get());
+  EXPECT_NE(direct, nullptr) << "the file was not read directly";
   Reading got = read_everything(*direct_out);
   EXPECT_EQ(got.status, expected.status);
   EXPECT_EQ(got.error, expected.error);
   EXPECT_EQ(got.records.size(), expected.records.size());
   EXPECT_TRUE(got.records == expected.records);
-  return mapped;
+  return direct;
 }
 
 std::vector<TestRecord> varied_records(size_t count, int64_t fraction_scale) {
@@ -96,9 +96,9 @@ TEST(DirectPcapReader, SameAsLibpcapMicrosecondAndNanosecondFiles) {
     const std::string path = dir.file(nano ? "nano.pcap" : "micro.pcap");
     write_pcap(path, kEthernet, varied_records(50, nano ? 999'999 : 999), nano);
     std::unique_ptr<PacketRecordReader> reader;
-    DirectPcapReader* mapped = expect_same_as_libpcap(path, reader);
-    ASSERT_NE(mapped, nullptr);
-    EXPECT_EQ(mapped->handed_over_at(), read_file(path).size()) << "libpcap reads only the clean end";
+    DirectPcapReader* direct = expect_same_as_libpcap(path, reader);
+    ASSERT_NE(direct, nullptr);
+    EXPECT_EQ(direct->handed_over_at(), read_file(path).size()) << "libpcap reads only the clean end";
   }
 }
 
@@ -126,9 +126,9 @@ TEST(DirectPcapReader, CutRecordsAreLibpcapsToJudge) {
     const std::string path = dir.file("cut.pcap");
     write_file(path, ByteVector(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut)));
     std::unique_ptr<PacketRecordReader> reader;
-    DirectPcapReader* mapped = expect_same_as_libpcap(path, reader);
-    ASSERT_NE(mapped, nullptr);
-    EXPECT_EQ(mapped->handed_over_at(), bytes.size() - last_record_size) << "cut at " << cut;
+    DirectPcapReader* direct = expect_same_as_libpcap(path, reader);
+    ASSERT_NE(direct, nullptr);
+    EXPECT_EQ(direct->handed_over_at(), bytes.size() - last_record_size) << "cut at " << cut;
   }
 }
 
@@ -139,9 +139,9 @@ TEST(DirectPcapReader, CaptureLengthOverTheSnapshotLengthIsCutByLibpcap) {
   records[2].data = ByteVector(200, 0xab);  // written whole, but the file says snaplen 100
   write_pcap(path, kEthernet, records, false, 100);
   std::unique_ptr<PacketRecordReader> reader;
-  DirectPcapReader* mapped = expect_same_as_libpcap(path, reader);
-  ASSERT_NE(mapped, nullptr);
-  EXPECT_GT(mapped->handed_over_at(), 24u);
+  DirectPcapReader* direct = expect_same_as_libpcap(path, reader);
+  ASSERT_NE(direct, nullptr);
+  EXPECT_GT(direct->handed_over_at(), 24u);
 }
 
 TEST(DirectPcapReader, CaptureLengthOverLibpcapsMaximumIsLibpcapsError) {
