@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <fstream>
 #include <iterator>
 #include <string_view>
@@ -103,6 +105,18 @@ AnalyzerOptions analyzer_options(const cli::Options& o) {
   a.flow_limits.max_buffered_total = o.max_total_buffer_mib * 1024 * 1024;
   a.flow_limits.idle_timeout_ns = static_cast<int64_t>(o.idle_timeout_s * 1e9);
   return a;
+}
+
+// TLSLENS_READER_SHARE=F (0..1) fixes the reading thread's share of connections instead of
+// balancing it as the run goes: for tests that must put connections on every thread, and for
+// measuring the balance. Not a user option: the output is the same whatever it says.
+std::optional<double> reader_share_override() {
+  const char* value = std::getenv("TLSLENS_READER_SHARE");
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  char* end = nullptr;
+  const double share = std::strtod(value, &end);
+  if (*end != '\0' || !(share >= 0.0 && share <= 1.0)) return std::nullopt;
+  return share;
 }
 
 void print_stats(OutputStream& out, const AnalysisSummary& s, const CaptureStats& c) {
@@ -366,7 +380,7 @@ int run(const cli::Options& o) {
     single_output = make_output(out);
     if (single_output) single = std::make_unique<Analyzer>(options, single_output->sink());
   } else {
-    parallel = std::make_unique<ParallelAnalyzer>(options, threads, make_output, out);
+    parallel = std::make_unique<ParallelAnalyzer>(options, threads, make_output, out, reader_share_override());
   }
   if (!output_error.empty() || (threads <= 1 && !single_output)) {
     fmt::print(stderr, "tlslens: {}\n", output_error);
@@ -437,6 +451,11 @@ int run(const cli::Options& o) {
     }
   }
   out.flush();
+  if (o.print_stats && o.threads > 0 && parallel) {  // how the work was shared (it depends on timing)
+    std::string shares;
+    for (uint64_t n : parallel->connections_per_worker()) shares += (shares.empty() ? "" : ", ") + std::to_string(n);
+    fmt::print(stderr, "tlslens: worker threads: connections per thread (the reading thread first): {}\n", shares);
+  }
   if (keys && text_printer != nullptr) {
     // Never key material: counts only.
     fmt::print(stderr, "decryption: {} of {} TLS connections decrypted; {} of {} key log entries unused\n",

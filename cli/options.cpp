@@ -111,8 +111,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                "Print every secret and key derived, per connection, to standard error (for debugging "
                "decryption; nothing else ever prints key material)");
   app.add_option("--threads", o.threads,
-                 "Worker threads for reading a file (default: one per core; 1: no threads). The output is the "
-                 "same whatever the number. Live capture, -w, --write-decrypted, --audit and --debug-keys "
+                 "Threads analysing a file, the reading thread included (default: one per core; 1: no "
+                 "threads). The output is the same whatever the number. Live capture, -w, --write-decrypted, --audit and --debug-keys "
                  "run on one thread")
       ->check(CLI::Range(0, 256))
       ->option_text("N");

@@ -1,5 +1,7 @@
 #include "core/pipeline/parallel_analyzer.h"
 
+#include <algorithm>
+
 #include "core/net/address.h"
 #include "core/pipeline/ordered_writer.h"
 #include "core/pipeline/parallel_worker.h"
@@ -20,29 +22,52 @@ namespace {
 constexpr size_t kRoundBytes = 512u << 10;
 constexpr size_t kRoundTasks = 2048;
 
+// How much a round changes the calling thread's share, in 1/kShareSteps of its most.
+constexpr unsigned kShareSteps = 32;
+
 }  // namespace
 
-unsigned worker_for_connection(const Endpoint& client, const Endpoint& server, unsigned workers) {
+uint64_t connection_hash(const Endpoint& client, const Endpoint& server) {
   // FNV's low bits follow the parity of the ports alone (a multiply by an odd number keeps
   // the low bit), and a traffic generator's ports can follow its kinds of connection: one
-  // worker got 44 % more work. So mix all bits in (splitmix64's finaliser) and use the high ones.
+  // worker got 44 % more work. So mix all bits in (splitmix64's finaliser).
   const EndpointHash hash;
   uint64_t h = hash(client) * 0x9E3779B97F4A7C15ull ^ hash(server);
   h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
   h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
-  h ^= h >> 31;
-  return static_cast<unsigned>((h >> 32) % (workers == 0 ? 1 : workers));
+  return h ^ (h >> 31);
+}
+
+unsigned worker_for_connection(uint64_t hash, unsigned workers, unsigned reader_share) {
+  if (workers <= 1 || (hash & (kShareScale - 1)) < reader_share) return 0;
+  return 1 + static_cast<unsigned>((hash >> 32) % (workers - 1));  // bits independent of the share's
+}
+
+unsigned worker_for_connection(const Endpoint& client, const Endpoint& server, unsigned workers) {
+  const unsigned even = workers == 0 ? kShareScale : kShareScale / workers;
+  return worker_for_connection(connection_hash(client, server), workers, even);
 }
 
 // The calling thread's side: the flow table's calls become tasks for the connection's worker.
 class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler {
  public:
-  Impl(const AnalyzerOptions& options, unsigned workers, const WorkerOutputFactory& make_output, OutputStream& out)
-      : writer_(workers, out), progress_(workers_), out_(out), rounds_(workers) {
+  Impl(const AnalyzerOptions& options, unsigned workers, const WorkerOutputFactory& make_output, OutputStream& out,
+       std::optional<double> reader_share)
+      : writer_(workers, out),
+        progress_(workers_),
+        out_(out),
+        rounds_(workers),
+        started_(workers),
+        most_share_(kShareScale / workers),
+        fixed_share_(reader_share.has_value()) {
     auto sessions = std::make_shared<tls::SessionCache>();
     for (unsigned i = 0; i < workers; ++i)
       workers_.push_back(std::make_unique<ParallelWorker>(i, options, sessions, make_output, writer_, progress_));
-    for (auto& w : workers_) w->start();
+    for (size_t i = 1; i < workers_.size(); ++i) workers_[i]->start();  // worker 0 is this thread
+    // Unbalanced, start halfway: reading costs the calling thread about as much as TLS decoding
+    // without keys, so its share ends between a quarter and the whole of an equal one.
+    reader_share_ = fixed_share_ ? static_cast<unsigned>(std::clamp(*reader_share, 0.0, 1.0) * kShareScale)
+                                 : most_share_ / 2;
     for (auto& r : rounds_) r.reserve(kRoundTasks);
     analyzer_ = std::make_unique<Analyzer>(options, *this, this);
   }
@@ -70,11 +95,14 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   }
 
   AnalysisSummary summary() const { return analyzer_->summary(); }
+  std::vector<uint64_t> connections_per_worker() const { return started_; }
   WorkerOutput& primary_output() { return workers_[0]->output(); }
 
   // ---- ConnectionHandler
   std::unique_ptr<StreamConsumer> start(const Connection& conn) override {
-    const unsigned worker = worker_for(conn);
+    const unsigned worker = worker_for_connection(connection_hash(conn.client, conn.server),
+                                                  static_cast<unsigned>(workers_.size()), reader_share_);
+    ++started_[worker];
     add(worker, TaskKind::start, conn);
     return std::make_unique<Forwarder>(*this, conn, worker);
   }
@@ -120,10 +148,6 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
     unsigned worker_;
   };
 
-  unsigned worker_for(const Connection& conn) const {
-    return worker_for_connection(conn.client, conn.server, static_cast<unsigned>(workers_.size()));
-  }
-
   Task& add_task(unsigned worker, TaskKind kind, uint64_t conn_id) {
     WorkBatch& b = rounds_[worker];
     Task& t = b.tasks.emplace_back();
@@ -147,27 +171,43 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   }
 
   // Every worker gets its share of the round, with the same horizon, so that each worker's
-  // progress says how far it is in the whole order (see WorkBatch).
+  // progress says how far it is in the whole order (see WorkBatch). The other workers get
+  // theirs first: worker 0's tasks (run here, now) may wait for their earlier events.
   void hand_over_round() {
-    writer_.write_ready();
-    for (size_t i = 0; i < workers_.size(); ++i) {
+    balance();
+    for (size_t i = 1; i < workers_.size(); ++i) {
       WorkBatch batch = std::move(rounds_[i]);
       batch.horizon = seq_;
       workers_[i]->push(std::move(batch));
       rounds_[i] = WorkBatch{};
       if (!workers_[i]->take_spent(rounds_[i])) rounds_[i].reserve(kRoundTasks);
     }
+    rounds_[0].horizon = seq_;
+    workers_[0]->run_inline(rounds_[0]);
+    writer_.write_ready();
     round_bytes_ = 0;
     round_tasks_ = 0;
+  }
+
+  // The calling thread's share of new connections, from how many rounds the other workers
+  // have not started yet: none, they may run dry (take less); one, both sides busy (keep);
+  // more, this thread would soon wait to hand over (take more).
+  void balance() {
+    if (fixed_share_ || workers_.size() < 2) return;
+    size_t backlog = 0;
+    for (size_t i = 1; i < workers_.size(); ++i) backlog = std::max(backlog, workers_[i]->backlog());
+    const unsigned step = std::max(1u, most_share_ / kShareSteps);
+    if (backlog == 0) reader_share_ -= std::min(reader_share_, step);
+    else if (backlog > 1) reader_share_ = std::min(most_share_, reader_share_ + step * static_cast<unsigned>(backlog - 1));
   }
 
   void stop_threads() {
     if (stopped_) return;
     stopped_ = true;
-    for (auto& w : workers_) {
+    for (size_t i = 1; i < workers_.size(); ++i) {
       WorkBatch stop;
       stop.stop = true;
-      w->push(std::move(stop));
+      workers_[i]->push(std::move(stop));
     }
     for (auto& w : workers_) w->join();
     writer_.close();
@@ -183,19 +223,25 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   uint64_t seq_ = 0;
   size_t round_bytes_ = 0;
   size_t round_tasks_ = 0;
+  std::vector<uint64_t> started_;  // connections per worker
+  unsigned most_share_;            // the calling thread's share at most: an equal one
+  bool fixed_share_;
+  unsigned reader_share_ = 0;  // of kShareScale
   bool finished_ = false;
   bool stopped_ = false;
 };
 
 ParallelAnalyzer::ParallelAnalyzer(const AnalyzerOptions& options, unsigned workers,
-                                   const WorkerOutputFactory& make_output, OutputStream& out)
-    : impl_(std::make_unique<Impl>(options, workers == 0 ? 1 : workers, make_output, out)) {}
+                                   const WorkerOutputFactory& make_output, OutputStream& out,
+                                   std::optional<double> reader_share)
+    : impl_(std::make_unique<Impl>(options, workers == 0 ? 1 : workers, make_output, out, reader_share)) {}
 
 ParallelAnalyzer::~ParallelAnalyzer() = default;
 
 void ParallelAnalyzer::process(const Packet& packet) { impl_->process(packet); }
 void ParallelAnalyzer::finish() { impl_->finish(); }
 AnalysisSummary ParallelAnalyzer::summary() const { return impl_->summary(); }
+std::vector<uint64_t> ParallelAnalyzer::connections_per_worker() const { return impl_->connections_per_worker(); }
 WorkerOutput& ParallelAnalyzer::primary_output() { return impl_->primary_output(); }
 
 }  // namespace tlslens

@@ -45,35 +45,47 @@ void ParallelWorker::join() {
 void ParallelWorker::run() {
   pthread_setname_np(pthread_self(), ("tlslens-work" + std::to_string(index_)).c_str());  // for top -H, perf
   event_order::set_waiter(&progress_);
-  EventSink& sink = output_->sink();
   for (;;) {
     WorkBatch batch = queue_.pop();
     if (batch.stop) break;
-    OutputBatch printed;
-    size_t printed_size = 0;
-    for (const Task& task : batch.tasks) {
-      unfinished_from_.store(task.seq);
-      progress_.moved();
-      event_order::set_current(task.seq);
-      execute(task, batch);
-      sink.flush_pending();
-      const size_t size = out_.buffered().size();
-      if (size > printed_size) {
-        printed.chunks.emplace_back(task.seq, size);
-        printed_size = size;
-      }
-    }
-    unfinished_from_.store(batch.horizon + 1);
-    progress_.moved();
-    printed.text.assign(out_.buffered());
-    out_.discard_buffered();
-    printed.through = batch.horizon;
-    writer_.push(index_, std::move(printed));
+    run_batch(batch);
     batch.clear();
     spent_.try_push(std::move(batch));
   }
   event_order::set_current(event_order::kUnordered);
   event_order::set_waiter(nullptr);
+}
+
+void ParallelWorker::run_inline(WorkBatch& batch) {
+  event_order::set_waiter(&progress_);
+  run_batch(batch);
+  event_order::set_current(event_order::kUnordered);
+  event_order::set_waiter(nullptr);
+  batch.clear();
+}
+
+void ParallelWorker::run_batch(const WorkBatch& batch) {
+  EventSink& sink = output_->sink();
+  OutputBatch printed;
+  size_t printed_size = 0;
+  for (const Task& task : batch.tasks) {
+    unfinished_from_.store(task.seq);
+    progress_.moved();
+    event_order::set_current(task.seq);
+    execute(task, batch);
+    sink.flush_pending();
+    const size_t size = out_.buffered().size();
+    if (size > printed_size) {
+      printed.chunks.emplace_back(task.seq, size);
+      printed_size = size;
+    }
+  }
+  unfinished_from_.store(batch.horizon + 1);
+  progress_.moved();
+  printed.text.assign(out_.buffered());
+  out_.discard_buffered();
+  printed.through = batch.horizon;
+  writer_.push(index_, std::move(printed));
 }
 
 void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {

@@ -1,6 +1,7 @@
-// ParallelWorker: one of ParallelAnalyzer's worker threads. It replays the flow table's calls
-// for its connections (WorkBatch tasks) through a TLS session per connection and its own
-// sink chain, printing into memory, and hands each batch's text, cut by task, to the writer.
+// ParallelWorker: one of ParallelAnalyzer's workers. It replays the flow table's calls for its
+// connections (WorkBatch tasks) through a TLS session per connection and its own sink chain,
+// printing into memory, and hands each batch's text, cut by task, to the writer. Worker 0 has
+// no thread of its own: the reading thread runs its batches (run_inline) between rounds.
 #pragma once
 
 #include <atomic>
@@ -55,8 +56,12 @@ class ParallelWorker {
                  const WorkerOutputFactory& make_output, OrderedWriter& writer, WorkerProgress& progress);
   ~ParallelWorker();
 
-  void start();
+  void start();  // not for worker 0, whose batches the reading thread runs itself
   void push(WorkBatch batch) { queue_.push(std::move(batch)); }
+  // Runs a batch on the calling thread (worker 0's, by the reading thread), then empties it.
+  void run_inline(WorkBatch& batch);
+  // Rounds queued and not yet started: how far behind the reading thread this worker is.
+  size_t backlog() { return queue_.size(); }
   // A spent batch to fill again, if the worker has one (false: allocate a new one).
   bool take_spent(WorkBatch& batch) { return spent_.try_pop(batch); }
   void join();
@@ -72,6 +77,7 @@ class ParallelWorker {
     std::unique_ptr<StreamConsumer> consumer;
   };
   void run();
+  void run_batch(const WorkBatch& batch);
   void execute(const Task& task, const WorkBatch& batch);
 
   unsigned index_;

@@ -107,6 +107,10 @@ class BlockingQueue {
     not_full_.notify_one();
     return true;
   }
+  size_t size() {
+    std::lock_guard lock(mutex_);
+    return items_.size();
+  }
   T pop() {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [&] { return !items_.empty(); });

@@ -73,6 +73,7 @@ void RecordReader::feed(Bytes data, const SegmentInfo& at, Handler& handler) {
     size_t target = c == HeaderCheck::need_more ? kTlsHeaderLength : h.header_length + h.fragment_length;
     if (c == HeaderCheck::need_more && partial_.size() >= kTlsHeaderLength) break;
     size_t take = std::min(target - partial_.size(), data.size());
+    if (c == HeaderCheck::valid) partial_.reserve(target);  // once: growing by doubling copies it all again
     partial_.insert(partial_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
     data = data.subspan(take);
     offset_ += take;
@@ -148,6 +149,8 @@ size_t RecordReader::frame(Bytes data, uint64_t offset, const SegmentInfo& at, H
     }
     size_t total = c == HeaderCheck::valid ? h.header_length + h.fragment_length : 0;
     if (c == HeaderCheck::need_more || rest.size() < total) {
+      partial_.clear();
+      partial_.reserve(std::max(total, rest.size()));  // the whole record, at once
       partial_.assign(rest.begin(), rest.end());
       partial_offset_ = offset + pos;
       return data.size();

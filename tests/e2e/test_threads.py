@@ -6,7 +6,10 @@ text (-x -A -N, with -d when decrypting), -q, JSON (-j -x) and --stats modes, st
 the exit code of `--threads 1` (the one-thread pipeline) equal those of `--threads 3` (more
 workers than this machine's cores, so connections land on every worker). Then the same on one
 capture merged from all of them, where connections of every kind interleave, sessions are
-resumed across workers and one chain is verified once and reused. It also checks that
+resumed across workers and one chain is verified once and reused: with the reading thread's
+share of connections balanced as usual, and fixed (TLSLENS_READER_SHARE) at none, a third and
+all of them, so that every split of the work between the reading thread and the others is
+checked whatever the timing. It also checks that
 --threads N does run N workers (--stats says so) and that the modes that need one order of
 their own run on one.
 """
@@ -22,8 +25,12 @@ import common  # noqa: E402
 WORKER_LINE = "tlslens: worker threads:"
 
 
-def run(args):
-    r = common.run_tlslens(args, timeout=300)
+def run(args, reader_share=None):
+    env = dict(os.environ)
+    env.pop("TLSLENS_READER_SHARE", None)
+    if reader_share is not None:
+        env["TLSLENS_READER_SHARE"] = reader_share
+    r = common.run_tlslens(args, timeout=300, env=env)
     stderr = "\n".join(line for line in r.stderr.split("\n") if not line.startswith(WORKER_LINE))
     return r.returncode, r.stdout, stderr
 
@@ -35,11 +42,13 @@ def first_difference(a, b):
     return "lengths differ"
 
 
-def compare(failures, capture, keys, extra):
+def compare(failures, capture, keys, extra, reader_share=None):
     args = list(extra) + ["-r", capture] + (["-l", keys] if keys else [])
     one = run(["--threads", "1"] + args)
-    many = run(["--threads", "3"] + args)
+    many = run(["--threads", "3"] + args, reader_share)
     name = f"{os.path.relpath(capture, common.CAPTURES_DIR)} {' '.join(extra)}"
+    if reader_share is not None:
+        name += f" (reading thread's share {reader_share})"
     failures.check(one[0] == many[0], f"{name}: exit code {one[0]} vs {many[0]}")
     failures.check(one[1] == many[1], f"{name}: stdout differs, {first_difference(one[1], many[1])}")
     failures.check(one[2] == many[2], f"{name}: stderr differs, {first_difference(one[2], many[2])}")
@@ -77,6 +86,25 @@ def main():
             code, stdout, _ = compare(failures, merged, keys, mode)
         failures.check("chains verified" in stdout and "chain verifications reused" in stdout,
                        "merged --stats: no chain verification counts")
+        for share in ("0", "0.34", "1"):
+            for mode in (["-j", "-d"], ["--use-seen-intermediates", "-q", "--stats"]):
+                compare(failures, merged, keys, mode, share)
+        # How the connections were spread: with a fixed share, as asked.
+        per_thread = f"{WORKER_LINE} connections per thread (the reading thread first): "
+
+        def spread(reader_share):
+            r = common.run_tlslens(["--threads", "3", "--stats", "-q", "-r", merged],
+                                   env=dict(os.environ, TLSLENS_READER_SHARE=reader_share))
+            line = next((ln for ln in r.stderr.split("\n") if ln.startswith(per_thread)), None)
+            failures.check(line is not None, f"--stats: no per-thread line in {r.stderr!r}")
+            return [int(n) for n in line[len(per_thread):].split(", ")] if line else []
+
+        all_on_reader, none_on_reader, third = spread("1"), spread("0"), spread("0.34")
+        failures.check(len(all_on_reader) == 3 and all_on_reader[1:] == [0, 0] and all_on_reader[0] > 50,
+                       f"share 1: {all_on_reader}")
+        failures.check(len(none_on_reader) == 3 and none_on_reader[0] == 0 and min(none_on_reader[1:]) > 10,
+                       f"share 0: {none_on_reader}")
+        failures.check(len(third) == 3 and min(third) > 10, f"share 0.34: {third}")
 
         # --threads N runs N workers; what needs one order of its own runs on one.
         demo = os.path.join(common.CAPTURES_DIR, "demo.pcapng")
