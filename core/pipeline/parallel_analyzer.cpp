@@ -1,10 +1,12 @@
 #include "core/pipeline/parallel_analyzer.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/net/address.h"
 #include "core/pipeline/ordered_writer.h"
 #include "core/pipeline/parallel_worker.h"
+#include "core/pipeline/reader_share.h"
 
 namespace tlslens {
 
@@ -22,10 +24,10 @@ namespace {
 constexpr size_t kRoundBytes = 512u << 10;
 constexpr size_t kRoundTasks = 2048;
 
-// How much a round changes the calling thread's share, in 1/kShareSteps of its most.
-constexpr unsigned kShareSteps = 32;
 
 }  // namespace
+
+static_assert(parallel::ReaderShare::kScale == kShareScale);
 
 uint64_t connection_hash(const Endpoint& client, const Endpoint& server) {
   // FNV's low bits follow the parity of the ports alone (a multiply by an odd number keeps
@@ -50,6 +52,8 @@ unsigned worker_for_connection(const Endpoint& client, const Endpoint& server, u
 
 // The calling thread's side: the flow table's calls become tasks for the connection's worker.
 class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler {
+  using Clock = std::chrono::steady_clock;
+
  public:
   Impl(const AnalyzerOptions& options, unsigned workers, const WorkerOutputFactory& make_output, OutputStream& out,
        std::optional<double> reader_share)
@@ -58,16 +62,15 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
         out_(out),
         rounds_(workers),
         started_(workers),
-        most_share_(kShareScale / workers),
+        share_model_(workers, ParallelWorker::kQueuedRounds),
         fixed_share_(reader_share.has_value()) {
     auto sessions = std::make_shared<tls::SessionCache>();
     for (unsigned i = 0; i < workers; ++i)
       workers_.push_back(std::make_unique<ParallelWorker>(i, options, sessions, make_output, writer_, progress_));
     for (size_t i = 1; i < workers_.size(); ++i) workers_[i]->start();  // worker 0 is this thread
-    // Unbalanced, start halfway: reading costs the calling thread about as much as TLS decoding
-    // without keys, so its share ends between a quarter and the whole of an equal one.
     reader_share_ = fixed_share_ ? static_cast<unsigned>(std::clamp(*reader_share, 0.0, 1.0) * kShareScale)
-                                 : most_share_ / 2;
+                                 : share_model_.share();
+    round_started_ = Clock::now();
     for (auto& r : rounds_) r.reserve(kRoundTasks);
     analyzer_ = std::make_unique<Analyzer>(options, *this, this);
   }
@@ -128,6 +131,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
       WorkBatch& b = impl_.rounds_[worker_];
       t.length = bytes.size();
       impl_.round_bytes_ += bytes.size();
+      if (worker_ == 0) impl_.own_round_bytes_ += bytes.size();
       const PacketMemory* memory = impl_.memory_;
       if (memory != nullptr && memory->holds(bytes)) {  // the packet's own bytes, in a read block
         t.external = bytes.data();
@@ -174,7 +178,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   // progress says how far it is in the whole order (see WorkBatch). The other workers get
   // theirs first: worker 0's tasks (run here, now) may wait for their earlier events.
   void hand_over_round() {
-    balance();
+    const Clock::time_point read_done = Clock::now();
     for (size_t i = 1; i < workers_.size(); ++i) {
       WorkBatch batch = std::move(rounds_[i]);
       batch.horizon = seq_;
@@ -183,22 +187,38 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
       if (!workers_[i]->take_spent(rounds_[i])) rounds_[i].reserve(kRoundTasks);
     }
     rounds_[0].horizon = seq_;
+    const Clock::time_point own_start = Clock::now();
     workers_[0]->run_inline(rounds_[0]);
+    const Clock::time_point own_done = Clock::now();
+    balance(read_done - round_started_, own_done - own_start);
+    round_started_ = own_done;  // the writing below counts as this thread's reading: all but its share
     writer_.write_ready();
     round_bytes_ = 0;
+    own_round_bytes_ = 0;
     round_tasks_ = 0;
   }
 
-  // The calling thread's share of new connections, from how many rounds the other workers
-  // have not started yet: none, they may run dry (take less); one, both sides busy (keep);
-  // more, this thread would soon wait to hand over (take more).
-  void balance() {
+  // The calling thread's share of new connections, from what a byte cost each side (ReaderShare).
+  void balance(Clock::duration read, Clock::duration own) {
     if (fixed_share_ || workers_.size() < 2) return;
-    size_t backlog = 0;
-    for (size_t i = 1; i < workers_.size(); ++i) backlog = std::max(backlog, workers_[i]->backlog());
-    const unsigned step = std::max(1u, most_share_ / kShareSteps);
-    if (backlog == 0) reader_share_ -= std::min(reader_share_, step);
-    else if (backlog > 1) reader_share_ = std::min(most_share_, reader_share_ + step * static_cast<unsigned>(backlog - 1));
+    uint64_t others_ns = 0;
+    uint64_t others_bytes = 0;
+    for (size_t i = 1; i < workers_.size(); ++i) {
+      others_ns += workers_[i]->busy_ns();
+      others_bytes += workers_[i]->done_bytes();
+    }
+    const auto ns = [](Clock::duration d) { return static_cast<uint64_t>(std::chrono::nanoseconds(d).count()); };
+    parallel::ReaderShare::Round round;
+    round.read_ns = ns(read);
+    round.round_bytes = round_bytes_;
+    round.own_ns = ns(own);
+    round.own_bytes = own_round_bytes_;
+    round.others_ns = others_ns - others_ns_seen_;
+    round.others_bytes = others_bytes - others_bytes_seen_;
+    for (size_t i = 1; i < workers_.size(); ++i) round.backlog = std::max(round.backlog, workers_[i]->backlog());
+    reader_share_ = share_model_.update(round);
+    others_ns_seen_ = others_ns;
+    others_bytes_seen_ = others_bytes;
   }
 
   void stop_threads() {
@@ -224,9 +244,13 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   size_t round_bytes_ = 0;
   size_t round_tasks_ = 0;
   std::vector<uint64_t> started_;  // connections per worker
-  unsigned most_share_;            // the calling thread's share at most: an equal one
+  size_t own_round_bytes_ = 0;     // of round_bytes_, for worker 0 (this thread)
+  parallel::ReaderShare share_model_;
   bool fixed_share_;
   unsigned reader_share_ = 0;  // of kShareScale
+  Clock::time_point round_started_;  // when this thread began reading the round
+  uint64_t others_ns_seen_ = 0;     // the other workers' busy time and bytes at the last round
+  uint64_t others_bytes_seen_ = 0;
   bool finished_ = false;
   bool stopped_ = false;
 };

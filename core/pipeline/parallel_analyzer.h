@@ -11,7 +11,8 @@
 //    work carries its position in that order. Text and JSON output are byte-identical for 1
 //    and N workers, whichever worker a connection lands on (tests/e2e/test_threads.py).
 //  - Balanced: the calling thread also reads, so it takes a smaller share of new connections,
-//    adjusted every round by how far the other workers lag behind it (or fixed, for tests).
+//    set every round from what a byte cost each side and how full the other workers' queues
+//    are (parallel::ReaderShare), or fixed, for tests.
 //  - What connections share — the TLS session cache, chain verifications, seen intermediates —
 //    is looked up as of each event's position (core/util/event_order.h): a lookup that misses
 //    waits for the earlier events, so resumption and verification counts do not depend on the

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <chrono>
 #include <string>
 
 namespace tlslens::parallel {
@@ -48,7 +49,11 @@ void ParallelWorker::run() {
   for (;;) {
     WorkBatch batch = queue_.pop();
     if (batch.stop) break;
-    run_batch(batch);
+    const auto started = std::chrono::steady_clock::now();
+    const uint64_t bytes = run_batch(batch);
+    const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
+    busy_ns_.fetch_add(static_cast<uint64_t>(took.count()), std::memory_order_relaxed);
+    done_bytes_.fetch_add(bytes, std::memory_order_relaxed);
     batch.clear();
     spent_.try_push(std::move(batch));
   }
@@ -64,11 +69,13 @@ void ParallelWorker::run_inline(WorkBatch& batch) {
   batch.clear();
 }
 
-void ParallelWorker::run_batch(const WorkBatch& batch) {
+uint64_t ParallelWorker::run_batch(const WorkBatch& batch) {
   EventSink& sink = output_->sink();
   OutputBatch printed;
   size_t printed_size = 0;
+  uint64_t bytes = 0;
   for (const Task& task : batch.tasks) {
+    if (task.kind == TaskKind::data) bytes += task.length;
     unfinished_from_.store(task.seq);
     progress_.moved();
     event_order::set_current(task.seq);
@@ -86,6 +93,7 @@ void ParallelWorker::run_batch(const WorkBatch& batch) {
   out_.discard_buffered();
   printed.through = batch.horizon;
   writer_.push(index_, std::move(printed));
+  return bytes;
 }
 
 void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {

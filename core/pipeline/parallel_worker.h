@@ -50,7 +50,7 @@ class WorkerProgress final : public event_order::Waiter {
 
 class ParallelWorker {
  public:
-  static constexpr size_t kQueuedRounds = 3;
+  static constexpr size_t kQueuedRounds = 16;
 
   ParallelWorker(unsigned index, const AnalyzerOptions& options, std::shared_ptr<tls::SessionCache> sessions,
                  const WorkerOutputFactory& make_output, OrderedWriter& writer, WorkerProgress& progress);
@@ -66,6 +66,10 @@ class ParallelWorker {
   bool take_spent(WorkBatch& batch) { return spent_.try_pop(batch); }
   void join();
 
+  // Time spent running batches and the payload bytes they held, so far (a thread's worker).
+  uint64_t busy_ns() const { return busy_ns_.load(std::memory_order_relaxed); }
+  uint64_t done_bytes() const { return done_bytes_.load(std::memory_order_relaxed); }
+
   // A lower bound on the position of any task this worker has not finished.
   uint64_t unfinished_from() const { return unfinished_from_.load(); }
   WorkerOutput& output() { return *output_; }
@@ -77,7 +81,7 @@ class ParallelWorker {
     std::unique_ptr<StreamConsumer> consumer;
   };
   void run();
-  void run_batch(const WorkBatch& batch);
+  uint64_t run_batch(const WorkBatch& batch);  // returns the payload bytes it held
   void execute(const Task& task, const WorkBatch& batch);
 
   unsigned index_;
@@ -92,6 +96,8 @@ class ParallelWorker {
   BlockingQueue<WorkBatch> spent_{kQueuedRounds + 2};
   std::unordered_map<uint64_t, std::unique_ptr<Live>> live_;
   std::atomic<uint64_t> unfinished_from_{0};
+  std::atomic<uint64_t> busy_ns_{0};
+  std::atomic<uint64_t> done_bytes_{0};
   std::thread thread_;
 };
 
