@@ -14,20 +14,23 @@ namespace {
 constexpr size_t kQueue = 16;
 constexpr uint64_t kRoundBytes = 512 * 1024;
 
+// A round of kRoundBytes with these costs per byte, the reading thread running `own_fraction`.
+ReaderShare::Round round_of(double read, double own, double others, double own_fraction, size_t backlog) {
+  ReaderShare::Round r;
+  r.round_bytes = kRoundBytes;
+  r.read_ns = static_cast<uint64_t>(read * kRoundBytes);
+  r.own_bytes = static_cast<uint64_t>(own_fraction * kRoundBytes);
+  r.own_ns = static_cast<uint64_t>(own * static_cast<double>(r.own_bytes));
+  r.others_bytes = kRoundBytes - r.own_bytes;
+  r.others_ns = static_cast<uint64_t>(others * static_cast<double>(r.others_bytes));
+  r.backlog = backlog;
+  return r;
+}
+
 // Costs per byte held steady for enough rounds that the smoothing has settled.
 unsigned settle(ReaderShare& share, double read, double own, double others, size_t backlog = kQueue / 2,
                 double own_fraction = 0.3) {
-  for (int i = 0; i < 200; ++i) {
-    ReaderShare::Round r;
-    r.round_bytes = kRoundBytes;
-    r.read_ns = static_cast<uint64_t>(read * kRoundBytes);
-    r.own_bytes = static_cast<uint64_t>(own_fraction * kRoundBytes);
-    r.own_ns = static_cast<uint64_t>(own * static_cast<double>(r.own_bytes));
-    r.others_bytes = kRoundBytes - r.own_bytes;
-    r.others_ns = static_cast<uint64_t>(others * static_cast<double>(r.others_bytes));
-    r.backlog = backlog;
-    share.update(r);
-  }
+  for (int i = 0; i < 200; ++i) share.update(round_of(read, own, others, own_fraction, backlog));
   return share.share();
 }
 
@@ -93,16 +96,9 @@ TEST(ReaderShare, KeepsTheQueueOffBothEndsDespiteTheLag) {
       starved += pending_rounds < 0.5;
       blocked += pending_rounds > kQueue - 0.5;
     }
-    ReaderShare::Round r;
-    r.round_bytes = kRoundBytes;
-    r.read_ns = static_cast<uint64_t>(read * kRoundBytes);
-    r.own_bytes = static_cast<uint64_t>(own_fraction * kRoundBytes);
-    r.own_ns = static_cast<uint64_t>(own * static_cast<double>(r.own_bytes));
-    r.others_bytes = kRoundBytes - r.own_bytes;
-    r.others_ns = static_cast<uint64_t>(others * static_cast<double>(r.others_bytes));
-    r.backlog = static_cast<size_t>(pending_rounds);
+    const auto backlog = static_cast<size_t>(pending_rounds);
     recent.pop_front();
-    recent.push_back(fraction(share.update(r)));
+    recent.push_back(fraction(share.update(round_of(read, own, others, own_fraction, backlog))));
   }
   EXPECT_EQ(starved, 0u);
   EXPECT_EQ(blocked, 0u);
