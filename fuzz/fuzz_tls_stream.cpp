@@ -1,7 +1,8 @@
 // Fuzzes the TLS layer of one connection: record framing, handshake assembly, the session's
 // state tracking and every decoder it calls. The input is a script of chunks: each chunk
 // starts with a control byte (direction, gap or data, stream start known or not) and a
-// 2-byte length.
+// 2-byte length. The first byte also says whether the sink reads application data's bytes
+// (if not, records spanning segments have their bodies counted, not assembled).
 #include <cstdint>
 #include <span>
 
@@ -14,6 +15,14 @@ namespace {
 // Walks every field tree it is given, so out-of-bounds views would be touched.
 class TouchingSink final : public tlslens::EventSink {
  public:
+  explicit TouchingSink(bool wants_opaque) : wants_opaque_(wants_opaque) {}
+  bool wants_opaque_bytes() const override { return wants_opaque_; }
+  void tls_record(const tlslens::Connection&, const tlslens::tls::RecordEvent& r) override {
+    volatile uint8_t sink = 0;
+    for (uint8_t b : r.header) sink = sink ^ b;
+    for (uint8_t b : r.fragment) sink = sink ^ b;
+    (void)sink;
+  }
   void tls_message(const tlslens::Connection&, const tlslens::tls::RecordEvent&,
                    const tlslens::tls::MessageEvent& m) override {
     if (m.fields) touch(*m.fields);
@@ -27,6 +36,7 @@ class TouchingSink final : public tlslens::EventSink {
     (void)sink;
     for (const auto& child : f.children) touch(child);
   }
+  bool wants_opaque_;
 };
 
 }  // namespace
@@ -38,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tlslens::Connection conn;
   conn.id = 1;
   conn.handshake_seen = (first & 1) != 0;
-  TouchingSink sink;
+  TouchingSink sink((first & 2) != 0);
   tlslens::tls::TlsSession session(conn, sink);
   uint8_t control;
   uint16_t length;

@@ -56,6 +56,7 @@ class AuditingSink final : public EventSink {
   void audit_finding(const Connection& conn, const FindingEvent& finding) override;
   void finished(const AnalysisSummary& summary) override;
   void flush_pending() override { downstream_.flush_pending(); }
+  bool wants_opaque_bytes() const override { return downstream_.wants_opaque_bytes(); }  // the audit reads plaintext only
 
   // The highest severity reported so far (for --fail-on); nullopt when nothing was found.
   std::optional<Severity> worst() const { return worst_; }

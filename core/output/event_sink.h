@@ -65,6 +65,12 @@ class EventSink {
   // that might have followed (e.g. -q's record line awaiting message names). Called by the
   // threaded pipeline after each unit of work, so that each unit's output is complete in itself.
   virtual void flush_pending() {}
+
+  // Whether this sink reads the bytes of records it cannot decrypt (a hex dump, say). When no
+  // sink does and nothing can decrypt, an application-data record that spans segments is
+  // counted rather than assembled, and its `fragment` reads as zeros of the right length
+  // (RecordReader::Handler::wants_body). Sinks that forward must ask their downstreams.
+  virtual bool wants_opaque_bytes() const { return true; }
 };
 
 }  // namespace tlslens

@@ -50,6 +50,7 @@ class JsonPrinter final : public EventSink {
   void audit_chain(const Connection& conn, const audit::ChainEvent& chain) override;
   void audit_finding(const Connection& conn, const audit::FindingEvent& finding) override;
   void finished(const AnalysisSummary& summary) override;
+  bool wants_opaque_bytes() const override { return options_.hex; }  // -x: "fragment_hex"
 
   // As TextPrinter's: TLS connections summarised, and those with a record decrypted.
   uint64_t tls_connections() const { return tls_connections_; }

@@ -40,6 +40,11 @@ class TeeSink : public EventSink {
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override {
     for (auto& s : sinks_) s->tls_summary(conn, summary);
   }
+  bool wants_opaque_bytes() const override {
+    for (const auto& s : sinks_)
+      if (s->wants_opaque_bytes()) return true;
+    return false;
+  }
   void flush_pending() override {
     for (auto& s : sinks_) s->flush_pending();
   }

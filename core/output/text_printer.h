@@ -71,6 +71,7 @@ class TextPrinter final : public EventSink {
   void tls_summary(const Connection& conn, const tls::SessionSummary& summary) override;
   void finished(const AnalysisSummary& summary) override;
   void flush_pending() override { close_record(); }
+  bool wants_opaque_bytes() const override { return options_.hex; }  // -x dumps every record
 
   // TLS connections summarised so far (not those found not to be TLS), and of them those
   // with at least one record decrypted: the decryption coverage line.

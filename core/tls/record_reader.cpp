@@ -16,6 +16,14 @@ constexpr size_t kSearchWindow = 2 * (kMaxRecordFragment + kTlsHeaderLength);
 bool plausible_content_type(uint8_t type) { return type >= 20 && type <= 24; }
 bool plausible_version(uint16_t version) { return (version >> 8) == 3 && (version & 0xff) <= 4; }
 
+// A record whose body is counted, not kept: its header followed by zeros. One per thread
+// (workers frame records in parallel); the handler reads it only during the call.
+Bytes header_then_zeros(Bytes header, size_t body_length) {
+  thread_local std::vector<uint8_t> buffer(kTlsHeaderLength + kMaxRecordFragment);
+  std::copy(header.begin(), header.end(), buffer.begin());  // the body's bytes are never written
+  return Bytes(buffer.data(), header.size() + body_length);
+}
+
 }  // namespace
 
 RecordReader::HeaderCheck RecordReader::check_header(Bytes bytes, bool allow_sslv2, Header& out) const {
@@ -65,23 +73,33 @@ void RecordReader::feed(Bytes data, const SegmentInfo& at, Handler& handler) {
     return;
   }
 
-  // Complete a record begun in an earlier segment, copying only what it still needs.
+  // Complete a record begun in an earlier segment, copying only what it still needs (and of
+  // a body nobody reads, nothing: it is counted).
   while (!data.empty() && !partial_.empty()) {
     Header h;
     HeaderCheck c = check_header(partial_, first_record_, h);
     if (c == HeaderCheck::invalid) break;  // handled below by frame() on the joined bytes
     size_t target = c == HeaderCheck::need_more ? kTlsHeaderLength : h.header_length + h.fragment_length;
     if (c == HeaderCheck::need_more && partial_.size() >= kTlsHeaderLength) break;
-    size_t take = std::min(target - partial_.size(), data.size());
-    if (c == HeaderCheck::valid) partial_.reserve(target);  // once: growing by doubling copies it all again
-    partial_.insert(partial_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
+    size_t take = std::min(target - partial_size(), data.size());
+    const bool counted = c == HeaderCheck::valid && !h.sslv2 && partial_.size() == h.header_length &&
+                         !handler.wants_body(h.content_type);
+    if (counted) {
+      uncopied_ += take;
+    } else {
+      if (c == HeaderCheck::valid) partial_.reserve(target);  // once: growing by doubling copies it all again
+      partial_.insert(partial_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(take));
+    }
     data = data.subspan(take);
     offset_ += take;
-    if (c == HeaderCheck::valid && partial_.size() == target) {
-      std::vector<uint8_t> whole = std::move(partial_);
-      partial_.clear();
-      size_t used = frame(whole, partial_offset_, at, handler);
-      (void)used;  // exactly one complete record
+    if (c == HeaderCheck::valid && partial_size() == target) {
+      if (uncopied_ > 0) {
+        frame_uncopied(at, handler);
+      } else {
+        std::vector<uint8_t> whole = std::move(partial_);
+        clear_partial();
+        frame(whole, partial_offset_, at, handler);  // exactly one complete record
+      }
       if (state_ != State::framing) {
         // The record made the reader give up (not TLS); drop the rest.
         if (state_ == State::not_tls) offset_ += data.size();
@@ -95,7 +113,7 @@ void RecordReader::feed(Bytes data, const SegmentInfo& at, Handler& handler) {
     Header h;
     if (check_header(partial_, first_record_, h) == HeaderCheck::invalid) {
       std::vector<uint8_t> bad = std::move(partial_);
-      partial_.clear();
+      clear_partial();
       uint64_t bad_offset = partial_offset_;
       bad.insert(bad.end(), data.begin(), data.end());
       offset_ += data.size();
@@ -142,16 +160,21 @@ size_t RecordReader::frame(Bytes data, uint64_t offset, const SegmentInfo& at, H
       handler.note(NoteKind::malformed_record, offset + pos, why, at);
       state_ = State::searching;
       // Search from the byte after the bad header start.
-      partial_.clear();
+      clear_partial();
       partial_offset_ = offset + pos + 1;
       feed_search(rest.subspan(1), at, handler, /*arriving=*/false);
       return data.size();
     }
     size_t total = c == HeaderCheck::valid ? h.header_length + h.fragment_length : 0;
     if (c == HeaderCheck::need_more || rest.size() < total) {
-      partial_.clear();
-      partial_.reserve(std::max(total, rest.size()));  // the whole record, at once
-      partial_.assign(rest.begin(), rest.end());
+      clear_partial();
+      if (c == HeaderCheck::valid && !h.sslv2 && !handler.wants_body(h.content_type)) {
+        partial_.assign(rest.begin(), rest.begin() + static_cast<ptrdiff_t>(h.header_length));
+        uncopied_ = rest.size() - h.header_length;  // the body is counted, not kept
+      } else {
+        partial_.reserve(std::max(total, rest.size()));  // the whole record, at once
+        partial_.assign(rest.begin(), rest.end());
+      }
       partial_offset_ = offset + pos;
       return data.size();
     }
@@ -169,6 +192,15 @@ size_t RecordReader::frame(Bytes data, uint64_t offset, const SegmentInfo& at, H
     pos += total;
   }
   return pos;
+}
+
+void RecordReader::frame_uncopied(const SegmentInfo& at, Handler& handler) {
+  Header h;
+  check_header(partial_, first_record_, h);  // valid: checked when its body began
+  const Bytes whole = header_then_zeros(partial_, h.fragment_length);
+  const uint64_t offset = partial_offset_;
+  clear_partial();
+  frame(whole, offset, at, handler);
 }
 
 void RecordReader::feed_search(Bytes data, const SegmentInfo& at, Handler& handler, bool arriving) {
@@ -215,7 +247,7 @@ void RecordReader::feed_search(Bytes data, const SegmentInfo& at, Handler& handl
   state_ = State::framing;
   first_record_ = false;
   std::vector<uint8_t> window = std::move(partial_);
-  partial_.clear();
+  clear_partial();
   frame(window, partial_offset_, at, handler);
 }
 
@@ -238,7 +270,7 @@ void RecordReader::gap(uint64_t missing_bytes, const SegmentInfo& at, Handler& h
     Header h;
     if (check_header(partial_, true, h) == HeaderCheck::valid) {
       uint64_t total = h.header_length + h.fragment_length;
-      uint64_t remaining = total - partial_.size();
+      uint64_t remaining = total - partial_size();
       if (missing_bytes <= remaining) {
         // The record's length is known: skip what is left of it and frame on after it.
         handler.note(NoteKind::gap, partial_offset_,
@@ -246,7 +278,7 @@ void RecordReader::gap(uint64_t missing_bytes, const SegmentInfo& at, Handler& h
                                  partial_offset_, missing_bytes, total),
                      at);
         skip_remaining_ = remaining - missing_bytes;
-        partial_.clear();
+        clear_partial();
         handler.records_lost(1);
         return;
       }
@@ -255,7 +287,7 @@ void RecordReader::gap(uint64_t missing_bytes, const SegmentInfo& at, Handler& h
   if (state_ == State::searching && !partial_.empty()) {
     skipped_bytes_ += partial_.size();
   }
-  partial_.clear();
+  clear_partial();
   const bool was_framing = state_ != State::searching;
   state_ = State::searching;
   if (was_framing) handler.records_lost(0);
@@ -270,7 +302,7 @@ void RecordReader::finish(const SegmentInfo& at, Handler& handler) {
     Header h;
     std::string what = "a record header";
     if (check_header(partial_, true, h) == HeaderCheck::valid)
-      what = fmt::format("a record ({} of {} bytes)", partial_.size(), h.header_length + h.fragment_length);
+      what = fmt::format("a record ({} of {} bytes)", partial_size(), h.header_length + h.fragment_length);
     handler.note(NoteKind::incomplete, partial_offset_,
                  fmt::format("stream ended inside {} at stream offset {}", what, partial_offset_), at);
   } else if (state_ == State::searching && !partial_.empty()) {
@@ -288,13 +320,13 @@ void RecordReader::finish(const SegmentInfo& at, Handler& handler) {
         state_ = State::framing;
         first_record_ = false;
         std::vector<uint8_t> window(partial_.begin() + static_cast<ptrdiff_t>(i), partial_.end());
-        partial_.clear();
+        clear_partial();
         frame(window, start, at, handler);
         break;
       }
     }
   }
-  partial_.clear();
+  clear_partial();
 }
 
 }  // namespace tlslens::tls

@@ -6,7 +6,10 @@
 //    3.0..3.4, length within the protocol maximum) or an SSLv2-compatible ClientHello;
 //    otherwise the direction is reported once as not TLS and left alone.
 //  * Records spanning segments are assembled (copied once into a bounded buffer); records
-//    wholly inside one delivered span are handed out without a copy.
+//    wholly inside one delivered span are handed out without a copy. A record whose body the
+//    handler does not want (Handler::wants_body) is counted instead of assembled: its
+//    fragment then reads as zeros of the right length, and everything else about it — when
+//    it is reported, its offsets, gaps and notes — is as if it had been assembled.
 //  * A record header claiming more than the protocol maximum (2^14 + 2048 bytes of
 //    ciphertext) is reported as malformed; framing is then searched for again.
 //  * Lost bytes (a TCP gap): inside a record whose length is known, the record is reported
@@ -49,6 +52,9 @@ class RecordReader {
     // Records were lost to a gap: `count` of them, or an unknown number when `count` is 0
     // (decryption must then find the sender's sequence number again).
     virtual void records_lost(uint64_t /*count*/) {}
+    // Whether records of this content type need their body's bytes (false: only its length
+    // is used). Asked once per record that spans segments; must not change during a stream.
+    virtual bool wants_body(uint8_t /*content_type*/) const { return true; }
 
    protected:
     ~Handler() = default;
@@ -92,10 +98,19 @@ class RecordReader {
   // the bytes are new to the stream (false when re-searching bytes already counted).
   void feed_search(Bytes data, const SegmentInfo& at, Handler& handler, bool arriving = true);
   void lose_sync(const SegmentInfo& at, Handler& handler, const std::string& why);
+  // The incomplete record's bytes so far, kept or only counted.
+  size_t partial_size() const { return partial_.size() + uncopied_; }
+  void clear_partial() {
+    partial_.clear();
+    uncopied_ = 0;
+  }
+  // Frames the completed record whose body was counted, not kept: header + zeros.
+  void frame_uncopied(const SegmentInfo& at, Handler& handler);
 
   State state_;
   uint64_t offset_ = 0;             // stream offset of the next byte to arrive
   std::vector<uint8_t> partial_;    // bytes of an incomplete record (framing) or search window
+  size_t uncopied_ = 0;             // body bytes of the incomplete record counted, not kept
   uint64_t partial_offset_ = 0;     // stream offset of partial_[0]
   size_t skip_remaining_ = 0;       // bytes of a gap-damaged record still to discard
   uint64_t records_ = 0;

@@ -30,6 +30,9 @@ class TlsSession::RecordHandler final : public RecordReader::Handler {
     session_.note(dir_, kind, offset, std::move(text), at);
   }
   void records_lost(uint64_t count) override { session_.records_lost(dir_, count); }
+  bool wants_body(uint8_t content_type) const override {
+    return content_type != content_type::application_data || session_.opaque_bodies_wanted_;
+  }
 
  private:
   TlsSession& session_;
@@ -75,6 +78,8 @@ TlsSession::TlsSession(const Connection& conn, EventSink& sink, const Decryption
   if (decryption != nullptr && decryption->keys != nullptr &&
       (!decryption->keys->empty() || decryption->refresh_keys))
     decryptor_ = std::make_unique<SessionDecryptor>(*decryption, conn);
+  // Application data that nothing decrypts is only counted, unless a sink shows its bytes.
+  opaque_bodies_wanted_ = decryptor_ != nullptr || sink.wants_opaque_bytes();
 }
 
 void TlsSession::records_lost(Direction dir, uint64_t count) {

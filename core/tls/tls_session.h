@@ -58,6 +58,7 @@ class TlsSession {
   TlsFacts facts_;
   std::unique_ptr<Side> sides_[2];
   std::unique_ptr<SessionDecryptor> decryptor_;  // null without key material
+  bool opaque_bodies_wanted_ = true;  // application data's bytes: read by the decryptor or a sink
   std::vector<uint8_t> plaintext_;                // reused buffer for decrypted records
   uint64_t record_number_ = 0;
   bool any_record_ = false;

@@ -40,9 +40,11 @@ class Recorder final : public RecordReader::Handler {
     log.push_back(fmt::format("note {} off={}", to_string(kind), offset));
     texts.push_back(std::move(text));
   }
+  bool wants_body(uint8_t content_type) const override { return application_data_bodies || content_type != 23; }
   std::vector<std::string> log;
   std::vector<std::string> texts;
   std::vector<ByteVector> fragments;
+  bool application_data_bodies = true;  // false: application data is only counted
 };
 
 void feed_in_pieces(RecordReader& reader, const ByteVector& bytes, size_t piece, Recorder& rec) {
@@ -192,6 +194,70 @@ TEST(RecordReader, FinishReportsARecordCutShort) {
   reader.finish({}, rec);
   EXPECT_EQ(rec.log, (std::vector<std::string>{"note incomplete off=0"}));
   EXPECT_NE(rec.texts[0].find("120 of 205 bytes"), std::string::npos) << rec.texts[0];
+}
+
+// Application data nobody reads is counted, not assembled: every event — records, offsets,
+// lengths, gaps, resynchronisation, a record cut short — is the same as when it is assembled;
+// only the counted bodies read as zeros. Other content types keep their bytes.
+TEST(RecordReader, CountedBodiesGiveTheSameEventsAsAssembledOnes) {
+  const ByteVector stream = concat({record(22, 300, 0x11), record(23, 1000, 0x22), record(23, 0), record(21, 2, 0x33),
+                                    record(23, 17, 0x44), record(23, 4000, 0x55)});
+  // Each scenario: feed pieces, with a gap of `gap_bytes` at `gap_at` (0: none), from
+  // `start` (mid-stream when > 0), and finish after `end` bytes.
+  struct Scenario {
+    size_t gap_at, gap_bytes, start, end;
+  };
+  const std::vector<Scenario> scenarios = {
+      {0, 0, 0, stream.size()},        // everything
+      {0, 0, 0, stream.size() - 100},  // the last record cut short
+      {600, 200, 0, stream.size()},    // a gap inside a counted body
+      {1300, 30, 0, stream.size()},    // a gap across a record boundary: framing searched again
+      {0, 0, 40, stream.size()},       // picked up mid-stream
+  };
+  for (const Scenario& sc : scenarios) {
+    for (size_t piece : {size_t{1}, size_t{3}, size_t{100}, size_t{1460}, stream.size()}) {
+      SCOPED_TRACE(fmt::format("gap {}+{} start {} end {} piece {}", sc.gap_at, sc.gap_bytes, sc.start, sc.end, piece));
+      Recorder assembled, counted;
+      counted.application_data_bodies = false;
+      for (Recorder* rec : {&assembled, &counted}) {
+        RecordReader reader(sc.start == 0);
+        for (size_t i = sc.start; i < sc.end;) {
+          if (sc.gap_bytes > 0 && i == sc.gap_at) {
+            reader.gap(sc.gap_bytes, {}, *rec);
+            i += sc.gap_bytes;
+            continue;
+          }
+          size_t n = std::min(piece, sc.end - i);
+          if (sc.gap_bytes > 0 && i < sc.gap_at) n = std::min(n, sc.gap_at - i);
+          reader.feed(Bytes(stream.data() + i, n), {}, *rec);
+          i += n;
+        }
+        reader.finish({}, *rec);
+      }
+      EXPECT_EQ(counted.log, assembled.log);
+      EXPECT_EQ(counted.texts, assembled.texts);
+      ASSERT_EQ(counted.fragments.size(), assembled.fragments.size());
+      for (size_t r = 0; r < counted.fragments.size(); ++r) {
+        const ByteVector& got = counted.fragments[r];
+        const ByteVector& real = assembled.fragments[r];
+        ASSERT_EQ(got.size(), real.size());
+        // Bytes the reader had anyway (a record inside one piece) are real; counted ones zeros.
+        EXPECT_TRUE(got == real || got == ByteVector(real.size(), 0)) << "record " << r;
+      }
+    }
+  }
+}
+
+TEST(RecordReader, OnlyApplicationDataIsCounted) {
+  const ByteVector stream = concat({record(22, 3000, 0x11), record(23, 3000, 0x22), record(21, 2, 0x33)});
+  RecordReader reader(true);
+  Recorder rec;
+  rec.application_data_bodies = false;
+  feed_in_pieces(reader, stream, 1000, rec);
+  ASSERT_EQ(rec.fragments.size(), 3u);
+  EXPECT_EQ(rec.fragments[0], ByteVector(3000, 0x11));  // handshake: assembled
+  EXPECT_EQ(rec.fragments[1], ByteVector(3000, 0x00));  // application data: counted
+  EXPECT_EQ(rec.fragments[2], ByteVector(2, 0x33));
 }
 
 TEST(RecordReader, SearchMemoryStaysBoundedOnEndlessGarbage) {
