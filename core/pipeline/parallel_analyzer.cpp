@@ -6,7 +6,6 @@
 #include "core/net/address.h"
 #include "core/pipeline/ordered_writer.h"
 #include "core/pipeline/parallel_worker.h"
-#include "core/pipeline/reader_share.h"
 
 namespace tlslens {
 
@@ -24,10 +23,7 @@ namespace {
 constexpr size_t kRoundBytes = 512u << 10;
 constexpr size_t kRoundTasks = 2048;
 
-
 }  // namespace
-
-static_assert(parallel::ReaderShare::kScale == kShareScale);
 
 uint64_t connection_hash(const Endpoint& client, const Endpoint& server) {
   // FNV's low bits follow the parity of the ports alone (a multiply by an odd number keeps
@@ -131,7 +127,6 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
       WorkBatch& b = impl_.rounds_[worker_];
       t.length = bytes.size();
       impl_.round_bytes_ += bytes.size();
-      if (worker_ == 0) impl_.own_round_bytes_ += bytes.size();
       const PacketMemory* memory = impl_.memory_;
       if (memory != nullptr && memory->holds(bytes)) {  // the packet's own bytes, in a read block
         t.external = bytes.data();
@@ -187,38 +182,32 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
       if (!workers_[i]->take_spent(rounds_[i])) rounds_[i].reserve(kRoundTasks);
     }
     rounds_[0].horizon = seq_;
-    const Clock::time_point own_start = Clock::now();
     workers_[0]->run_inline(rounds_[0]);
-    const Clock::time_point own_done = Clock::now();
-    balance(read_done - round_started_, own_done - own_start);
-    round_started_ = own_done;  // the writing below counts as this thread's reading: all but its share
+    balance(read_done - round_started_);
+    round_started_ = Clock::now();  // the writing below counts as this thread's reading: all but its share
     writer_.write_ready();
     round_bytes_ = 0;
-    own_round_bytes_ = 0;
     round_tasks_ = 0;
   }
 
-  // The calling thread's share of new connections, from what a byte cost each side (ReaderShare).
-  void balance(Clock::duration read, Clock::duration own) {
+  // The calling thread's share of new connections, from what a byte cost each side (ReaderShare):
+  // its reading time this round, and every worker's batches since the last (worker 0's are its own).
+  void balance(Clock::duration read) {
     if (fixed_share_ || workers_.size() < 2) return;
-    uint64_t others_ns = 0;
-    uint64_t others_bytes = 0;
-    for (size_t i = 1; i < workers_.size(); ++i) {
-      others_ns += workers_[i]->busy_ns();
-      others_bytes += workers_[i]->done_bytes();
-    }
-    const auto ns = [](Clock::duration d) { return static_cast<uint64_t>(std::chrono::nanoseconds(d).count()); };
+    parallel::WorkDone others;
+    for (size_t i = 1; i < workers_.size(); ++i) others += workers_[i]->done();
+    const parallel::WorkDone own = workers_[0]->done();
     parallel::ReaderShare::Round round;
-    round.read_ns = ns(read);
+    round.read_ns = static_cast<uint64_t>(std::chrono::nanoseconds(read).count());
     round.round_bytes = round_bytes_;
-    round.own_ns = ns(own);
-    round.own_bytes = own_round_bytes_;
-    round.others_ns = others_ns - others_ns_seen_;
-    round.others_bytes = others_bytes - others_bytes_seen_;
+    round.own_ns = own.ns - own_seen_.ns;
+    round.own_bytes = own.bytes - own_seen_.bytes;
+    round.others_ns = others.ns - others_seen_.ns;
+    round.others_bytes = others.bytes - others_seen_.bytes;
     for (size_t i = 1; i < workers_.size(); ++i) round.backlog = std::max(round.backlog, workers_[i]->backlog());
     reader_share_ = share_model_.update(round);
-    others_ns_seen_ = others_ns;
-    others_bytes_seen_ = others_bytes;
+    own_seen_ = own;
+    others_seen_ = others;
   }
 
   void stop_threads() {
@@ -244,13 +233,12 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   size_t round_bytes_ = 0;
   size_t round_tasks_ = 0;
   std::vector<uint64_t> started_;  // connections per worker
-  size_t own_round_bytes_ = 0;     // of round_bytes_, for worker 0 (this thread)
   parallel::ReaderShare share_model_;
   bool fixed_share_;
   unsigned reader_share_ = 0;  // of kShareScale
   Clock::time_point round_started_;  // when this thread began reading the round
-  uint64_t others_ns_seen_ = 0;     // the other workers' busy time and bytes at the last round
-  uint64_t others_bytes_seen_ = 0;
+  parallel::WorkDone own_seen_;     // worker 0's and the others' work at the last round
+  parallel::WorkDone others_seen_;
   bool finished_ = false;
   bool stopped_ = false;
 };

@@ -33,6 +33,7 @@
 #include "core/net/address.h"
 #include "core/output/output_stream.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/reader_share.h"
 
 namespace tlslens {
 
@@ -49,7 +50,7 @@ class WorkerOutput {
 using WorkerOutputFactory = std::function<std::unique_ptr<WorkerOutput>(OutputStream& out)>;
 
 // Shares of new connections are counted in 1/kShareScale.
-inline constexpr unsigned kShareScale = 1024;
+inline constexpr unsigned kShareScale = parallel::ReaderShare::kScale;
 
 // A hash of both endpoints with every bit mixed in, so that connections spread evenly even
 // when ports follow a pattern (every even port, say).

@@ -49,11 +49,7 @@ void ParallelWorker::run() {
   for (;;) {
     WorkBatch batch = queue_.pop();
     if (batch.stop) break;
-    const auto started = std::chrono::steady_clock::now();
-    const uint64_t bytes = run_batch(batch);
-    const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
-    busy_ns_.fetch_add(static_cast<uint64_t>(took.count()), std::memory_order_relaxed);
-    done_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    run_batch(batch);
     batch.clear();
     spent_.try_push(std::move(batch));
   }
@@ -69,7 +65,8 @@ void ParallelWorker::run_inline(WorkBatch& batch) {
   batch.clear();
 }
 
-uint64_t ParallelWorker::run_batch(const WorkBatch& batch) {
+void ParallelWorker::run_batch(const WorkBatch& batch) {
+  const auto started = std::chrono::steady_clock::now();
   EventSink& sink = output_->sink();
   OutputBatch printed;
   size_t printed_size = 0;
@@ -93,7 +90,9 @@ uint64_t ParallelWorker::run_batch(const WorkBatch& batch) {
   out_.discard_buffered();
   printed.through = batch.horizon;
   writer_.push(index_, std::move(printed));
-  return bytes;
+  const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
+  busy_ns_.fetch_add(static_cast<uint64_t>(took.count()), std::memory_order_relaxed);
+  done_bytes_.fetch_add(bytes, std::memory_order_relaxed);
 }
 
 void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {

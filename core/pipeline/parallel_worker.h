@@ -48,6 +48,17 @@ class WorkerProgress final : public event_order::Waiter {
   std::condition_variable changed_;
 };
 
+// Time a worker spent running batches and the payload bytes they held.
+struct WorkDone {
+  uint64_t ns = 0;
+  uint64_t bytes = 0;
+  WorkDone& operator+=(const WorkDone& other) {
+    ns += other.ns;
+    bytes += other.bytes;
+    return *this;
+  }
+};
+
 class ParallelWorker {
  public:
   static constexpr size_t kQueuedRounds = 16;
@@ -66,9 +77,10 @@ class ParallelWorker {
   bool take_spent(WorkBatch& batch) { return spent_.try_pop(batch); }
   void join();
 
-  // Time spent running batches and the payload bytes they held, so far (a thread's worker).
-  uint64_t busy_ns() const { return busy_ns_.load(std::memory_order_relaxed); }
-  uint64_t done_bytes() const { return done_bytes_.load(std::memory_order_relaxed); }
+  // The work done so far, by this worker's thread or (worker 0) run inline.
+  WorkDone done() const {
+    return {busy_ns_.load(std::memory_order_relaxed), done_bytes_.load(std::memory_order_relaxed)};
+  }
 
   // A lower bound on the position of any task this worker has not finished.
   uint64_t unfinished_from() const { return unfinished_from_.load(); }
@@ -81,7 +93,7 @@ class ParallelWorker {
     std::unique_ptr<StreamConsumer> consumer;
   };
   void run();
-  uint64_t run_batch(const WorkBatch& batch);  // returns the payload bytes it held
+  void run_batch(const WorkBatch& batch);  // and adds its time and bytes to done()
   void execute(const Task& task, const WorkBatch& batch);
 
   unsigned index_;

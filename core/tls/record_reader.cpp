@@ -82,8 +82,8 @@ void RecordReader::feed(Bytes data, const SegmentInfo& at, Handler& handler) {
     size_t target = c == HeaderCheck::need_more ? kTlsHeaderLength : h.header_length + h.fragment_length;
     if (c == HeaderCheck::need_more && partial_.size() >= kTlsHeaderLength) break;
     size_t take = std::min(target - partial_size(), data.size());
-    const bool counted = c == HeaderCheck::valid && !h.sslv2 && partial_.size() == h.header_length &&
-                         !handler.wants_body(h.content_type);
+    // partial_ holds just the header while a counted body comes in (see frame()).
+    const bool counted = c == HeaderCheck::valid && partial_.size() == h.header_length && counts_body(h, handler);
     if (counted) {
       uncopied_ += take;
     } else {
@@ -168,7 +168,7 @@ size_t RecordReader::frame(Bytes data, uint64_t offset, const SegmentInfo& at, H
     size_t total = c == HeaderCheck::valid ? h.header_length + h.fragment_length : 0;
     if (c == HeaderCheck::need_more || rest.size() < total) {
       clear_partial();
-      if (c == HeaderCheck::valid && !h.sslv2 && !handler.wants_body(h.content_type)) {
+      if (c == HeaderCheck::valid && counts_body(h, handler)) {
         partial_.assign(rest.begin(), rest.begin() + static_cast<ptrdiff_t>(h.header_length));
         uncopied_ = rest.size() - h.header_length;  // the body is counted, not kept
       } else {

@@ -98,6 +98,12 @@ class RecordReader {
   // the bytes are new to the stream (false when re-searching bytes already counted).
   void feed_search(Bytes data, const SegmentInfo& at, Handler& handler, bool arriving = true);
   void lose_sync(const SegmentInfo& at, Handler& handler, const std::string& why);
+  // Whether a valid record's body is counted rather than kept: application data (say) that
+  // the handler does not read. Decided from the header alone, so both places that start
+  // keeping a record decide alike.
+  static bool counts_body(const Header& h, const Handler& handler) {
+    return !h.sslv2 && !handler.wants_body(h.content_type);
+  }
   // The incomplete record's bytes so far, kept or only counted.
   size_t partial_size() const { return partial_.size() + uncopied_; }
   void clear_partial() {
