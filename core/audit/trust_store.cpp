@@ -21,6 +21,7 @@
 #include <system_error>
 #include <vector>
 
+#include "core/audit/lazy_ca_file.h"
 #include "core/util/openssl_scope.h"
 
 namespace tlslens::audit {
@@ -212,6 +213,20 @@ std::string default_location(const char* env_name, const char* built_in) {
   return env != nullptr && *env != '\0' ? env : (built_in != nullptr ? built_in : "");
 }
 
+// What X509_STORE_set_default_paths adds — the bundle file, the hashed directory, the
+// directory as an OSSL_STORE URI, each from its environment variable or built-in default —
+// with the bundle read lazily (lazy_ca_file.h); a bundle it refuses is loaded as OpenSSL does.
+void add_system_default(X509_STORE* store, const std::string& bundle) {
+  if (!add_lazy_ca_file(store, bundle)) {
+    X509_STORE_set_default_paths(store);
+    return;
+  }
+  if (X509_LOOKUP* dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir()))
+    X509_LOOKUP_add_dir(dir, nullptr, X509_FILETYPE_DEFAULT);
+  if (X509_LOOKUP* uri = X509_STORE_add_lookup(store, X509_LOOKUP_store()))
+    X509_LOOKUP_add_store_ex(uri, nullptr, nullptr, nullptr);
+}
+
 }  // namespace
 
 std::optional<TrustStore> TrustStore::load(const std::string& ca_file, const std::string& ca_path, std::string& error) {
@@ -220,9 +235,9 @@ std::optional<TrustStore> TrustStore::load(const std::string& ca_file, const std
   if (ca_file.empty() && ca_path.empty()) {
     // Missing default locations are not an error: the store is then empty and every chain
     // untrusted, which the audit says.
-    X509_STORE_set_default_paths(trust.store_);
-    trust.description_ = fmt::format("system default ({}, {})",
-                                     default_location(X509_get_default_cert_file_env(), X509_get_default_cert_file()),
+    const std::string file = default_location(X509_get_default_cert_file_env(), X509_get_default_cert_file());
+    add_system_default(trust.store_, file);
+    trust.description_ = fmt::format("system default ({}, {})", file,
                                      default_location(X509_get_default_cert_dir_env(), X509_get_default_cert_dir()));
     return trust;
   }
