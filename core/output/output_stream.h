@@ -39,6 +39,14 @@ class OutputStream {
   // The text not written out yet (all of it, for a stream without a file).
   std::string_view buffered() const { return {buffer_.data(), buffer_.size()}; }
   void discard_buffered() { buffer_.clear(); }
+  // Hands the text not written out yet to `into` and carries on in what `into` held (emptied):
+  // a worker thread's text changes hands without a copy, and buffers are recycled.
+  void take_buffered(fmt::memory_buffer& into) {
+    into.clear();
+    fmt::memory_buffer taken(std::move(buffer_));
+    buffer_ = std::move(into);
+    into = std::move(taken);
+  }
 
  private:
   static constexpr size_t kFlushThreshold = 64 * 1024;

@@ -4,8 +4,17 @@
 
 namespace tlslens::parallel {
 
+namespace {
+
+// Spent batches kept per worker, and the largest text buffer worth keeping: one round that
+// printed megabytes must not make every recycled buffer hold that much.
+constexpr size_t kKeptSpent = 4;
+constexpr size_t kKeptTextBytes = 1u << 20;
+
+}  // namespace
+
 OrderedWriter::OrderedWriter(unsigned workers, OutputStream& out)
-    : out_(out), incoming_(workers), taken_(workers), sources_(workers) {}
+    : out_(out), incoming_(workers), taken_(workers), spent_(workers), written_(workers), sources_(workers) {}
 
 OrderedWriter::~OrderedWriter() { close(); }
 
@@ -14,9 +23,31 @@ void OrderedWriter::push(unsigned worker, OutputBatch batch) {
   incoming_[worker].push_back(std::move(batch));
 }
 
+bool OrderedWriter::take_spent(unsigned worker, OutputBatch& batch) {
+  std::lock_guard lock(mutex_);
+  if (spent_[worker].empty()) return false;
+  batch = std::move(spent_[worker].front());
+  spent_[worker].pop_front();
+  return true;
+}
+
 void OrderedWriter::write_ready() {
   take_incoming();
   write_in_order();
+  hand_back_written();
+}
+
+void OrderedWriter::hand_back_written() {
+  std::lock_guard lock(mutex_);
+  for (size_t i = 0; i < written_.size(); ++i) {
+    for (OutputBatch& b : written_[i]) {
+      if (spent_[i].size() >= kKeptSpent || b.text.capacity() > kKeptTextBytes) continue;
+      b.text.clear();
+      b.chunks.clear();
+      spent_[i].push_back(std::move(b));
+    }
+    written_[i].clear();
+  }
 }
 
 void OrderedWriter::close() {
@@ -51,6 +82,7 @@ void OrderedWriter::write_in_order() {
     for (size_t i = 0; i < sources_.size(); ++i) {
       Source& s = sources_[i];
       while (!s.batches.empty() && s.next_chunk >= s.batches.front().chunks.size()) {
+        written_[i].push_back(std::move(s.batches.front()));
         s.batches.pop_front();
         s.next_chunk = 0;
         s.text_offset = 0;
@@ -69,7 +101,7 @@ void OrderedWriter::write_in_order() {
     Source& s = sources_[from];
     const OutputBatch& batch = s.batches.front();
     const size_t end = batch.chunks[s.next_chunk].second;
-    out_.write(std::string_view(batch.text).substr(s.text_offset, end - s.text_offset));
+    out_.write(std::string_view(batch.text.data() + s.text_offset, end - s.text_offset));
     s.text_offset = end;
     ++s.next_chunk;
   }

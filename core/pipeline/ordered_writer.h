@@ -22,6 +22,8 @@ class OrderedWriter {
   ~OrderedWriter();
 
   void push(unsigned worker, OutputBatch batch);  // any thread
+  // A batch of this worker's that has been written, emptied, to fill again (false: none yet).
+  bool take_spent(unsigned worker, OutputBatch& batch);  // any thread
   // Writes every chunk that can be written now; never waits. The reading thread's.
   void write_ready();
   // No more batches will come (the workers have stopped): write the rest.
@@ -36,11 +38,14 @@ class OrderedWriter {
   };
   void take_incoming();
   void write_in_order();
+  void hand_back_written();
 
   OutputStream& out_;
   std::mutex mutex_;
   std::vector<std::deque<OutputBatch>> incoming_;  // pushed, not yet taken (under mutex_)
   std::vector<std::deque<OutputBatch>> taken_;
+  std::vector<std::deque<OutputBatch>> spent_;       // written, back to their worker (under mutex_)
+  std::vector<std::vector<OutputBatch>> written_;    // written since the last hand-back (writing thread)
   std::vector<Source> sources_;  // the writing thread's own
   bool closed_ = false;
 };

@@ -58,6 +58,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
         out_(out),
         rounds_(workers),
         started_(workers),
+        slots_(workers),
         share_model_(workers, ParallelWorker::kQueuedRounds),
         fixed_share_(reader_share.has_value()) {
     auto sessions = std::make_shared<tls::SessionCache>();
@@ -102,16 +103,19 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
     const unsigned worker = worker_for_connection(connection_hash(conn.client, conn.server),
                                                   static_cast<unsigned>(workers_.size()), reader_share_);
     ++started_[worker];
-    add(worker, TaskKind::start, conn);
-    return std::make_unique<Forwarder>(*this, conn, worker);
+    const uint32_t slot = slots_[worker].take();
+    add(worker, TaskKind::start, conn, slot);
+    return std::make_unique<Forwarder>(*this, conn, worker, slot);
   }
   void end(const Connection& conn, StreamConsumer* consumer) override {
-    add(static_cast<Forwarder*>(consumer)->worker(), TaskKind::end, conn);
+    const auto* forwarder = static_cast<Forwarder*>(consumer);
+    add(forwarder->worker(), TaskKind::end, conn, forwarder->slot());
+    slots_[forwarder->worker()].give_back(forwarder->slot());
   }
 
   // ---- EventSink: what the analyzer reports itself
   void malformed_packet(uint64_t packet_number, Timestamp ts, const char* reason) override {
-    Task& t = add_task(0, TaskKind::malformed, 0);
+    Task& t = add_task(0, TaskKind::malformed, 0);  // no connection: the slot is not read
     t.at = SegmentInfo{ts, packet_number};
     t.reason = reason;
   }
@@ -120,10 +124,12 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
  private:
   class Forwarder final : public StreamConsumer {
    public:
-    Forwarder(Impl& impl, const Connection& conn, unsigned worker) : impl_(impl), conn_(conn), worker_(worker) {}
+    Forwarder(Impl& impl, const Connection& conn, unsigned worker, uint32_t slot)
+        : impl_(impl), conn_(conn), worker_(worker), slot_(slot) {}
     unsigned worker() const { return worker_; }
+    uint32_t slot() const { return slot_; }
     void on_data(Direction dir, std::span<const uint8_t> bytes, const SegmentInfo& at) override {
-      Task& t = impl_.add(worker_, TaskKind::data, conn_, dir, at);
+      Task& t = impl_.add(worker_, TaskKind::data, conn_, slot_, dir, at);
       WorkBatch& b = impl_.rounds_[worker_];
       t.length = bytes.size();
       impl_.round_bytes_ += bytes.size();
@@ -137,29 +143,49 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
       b.bytes.insert(b.bytes.end(), bytes.begin(), bytes.end());
     }
     void on_gap(Direction dir, uint64_t missing_bytes, const SegmentInfo& at) override {
-      impl_.add(worker_, TaskKind::gap, conn_, dir, at).length = missing_bytes;
+      impl_.add(worker_, TaskKind::gap, conn_, slot_, dir, at).length = missing_bytes;
     }
-    void on_rst(Direction dir, const SegmentInfo& at) override { impl_.add(worker_, TaskKind::rst, conn_, dir, at); }
+    void on_rst(Direction dir, const SegmentInfo& at) override {
+      impl_.add(worker_, TaskKind::rst, conn_, slot_, dir, at);
+    }
 
    private:
     Impl& impl_;
     const Connection& conn_;
     unsigned worker_;
+    uint32_t slot_;
   };
 
-  Task& add_task(unsigned worker, TaskKind kind, uint64_t conn_id) {
+  // Each worker's connection slots (Task::slot): a freed number is taken again before a new
+  // one, so the worker's table grows only to its most connections at once.
+  class Slots {
+   public:
+    uint32_t take() {
+      if (free_.empty()) return next_++;
+      const uint32_t slot = free_.back();
+      free_.pop_back();
+      return slot;
+    }
+    void give_back(uint32_t slot) { free_.push_back(slot); }
+
+   private:
+    std::vector<uint32_t> free_;
+    uint32_t next_ = 0;
+  };
+
+  Task& add_task(unsigned worker, TaskKind kind, uint32_t slot) {
     WorkBatch& b = rounds_[worker];
     Task& t = b.tasks.emplace_back();
     t.seq = ++seq_;
     t.kind = kind;
-    t.conn_id = conn_id;
+    t.slot = slot;
     ++round_tasks_;
     return t;
   }
-  Task& add(unsigned worker, TaskKind kind, const Connection& conn, Direction dir = Direction::client_to_server,
-            const SegmentInfo& at = {}) {
+  Task& add(unsigned worker, TaskKind kind, const Connection& conn, uint32_t slot,
+            Direction dir = Direction::client_to_server, const SegmentInfo& at = {}) {
     WorkBatch& b = rounds_[worker];
-    Task& t = add_task(worker, kind, conn.id);
+    Task& t = add_task(worker, kind, slot);
     t.dir = dir;
     t.at = at;
     if (kind != TaskKind::data) {
@@ -233,6 +259,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
   size_t round_bytes_ = 0;
   size_t round_tasks_ = 0;
   std::vector<uint64_t> started_;  // connections per worker
+  std::vector<Slots> slots_;       // per worker
   parallel::ReaderShare share_model_;
   bool fixed_share_;
   unsigned reader_share_ = 0;  // of kShareScale

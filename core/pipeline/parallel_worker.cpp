@@ -69,6 +69,7 @@ void ParallelWorker::run_batch(const WorkBatch& batch) {
   const auto started = std::chrono::steady_clock::now();
   EventSink& sink = output_->sink();
   OutputBatch printed;
+  writer_.take_spent(index_, printed);  // or a new one
   size_t printed_size = 0;
   uint64_t bytes = 0;
   for (const Task& task : batch.tasks) {
@@ -86,8 +87,7 @@ void ParallelWorker::run_batch(const WorkBatch& batch) {
   }
   unfinished_from_.store(batch.horizon + 1);
   progress_.moved();
-  printed.text.assign(out_.buffered());
-  out_.discard_buffered();
+  out_.take_buffered(printed.text);
   printed.through = batch.horizon;
   writer_.push(index_, std::move(printed));
   const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
@@ -101,16 +101,15 @@ void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {
     return;
   }
   if (task.kind == TaskKind::start) {
-    auto live = std::make_unique<Live>();
-    live->conn = batch.snapshots[task.snapshot];
-    Live& l = *live;
-    live_.emplace(task.conn_id, std::move(live));
+    if (task.slot >= live_.size()) live_.resize(task.slot + 1);
+    if (!live_[task.slot]) live_[task.slot] = std::make_unique<Live>();
+    Live& l = *live_[task.slot];
+    l.conn = batch.snapshots[task.snapshot];
     l.consumer = connections_.start(l.conn);
     return;
   }
-  auto it = live_.find(task.conn_id);
-  if (it == live_.end()) return;  // cannot happen: every connection starts before its events
-  Live& l = *it->second;
+  if (task.slot >= live_.size() || !live_[task.slot]) return;  // cannot happen: every connection starts first
+  Live& l = *live_[task.slot];
   if (task.snapshot != Task::kNoSnapshot) l.conn = batch.snapshots[task.snapshot];
   switch (task.kind) {
     case TaskKind::data:
@@ -128,7 +127,7 @@ void ParallelWorker::execute(const Task& task, const WorkBatch& batch) {
       break;
     case TaskKind::end:
       connections_.end(l.conn, l.consumer.get());
-      live_.erase(it);
+      l.consumer.reset();  // the slot waits for its next connection
       break;
     case TaskKind::start:
     case TaskKind::malformed:

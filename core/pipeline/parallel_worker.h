@@ -9,7 +9,6 @@
 #include <mutex>
 #include <memory>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "core/output/output_stream.h"
@@ -106,7 +105,7 @@ class ParallelWorker {
   // Emptied batches, back to the reader: as many as can be in flight, so that the steady state
   // allocates nothing (a batch not taken back in time would be a fresh one, faulting its pages in).
   BlockingQueue<WorkBatch> spent_{kQueuedRounds + 2};
-  std::unordered_map<uint64_t, std::unique_ptr<Live>> live_;
+  std::vector<std::unique_ptr<Live>> live_;  // by Task::slot; a Live is kept for the slot's next connection
   std::atomic<uint64_t> unfinished_from_{0};
   std::atomic<uint64_t> busy_ns_{0};
   std::atomic<uint64_t> done_bytes_{0};

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "core/tcp/flow_table.h"
 
 namespace tlslens::parallel {
@@ -19,7 +21,11 @@ enum class TaskKind : uint8_t { start, data, gap, rst, end, malformed };
 // One call the flow table made (or one malformed packet), to replay on a worker thread.
 struct Task {
   uint64_t seq = 0;  // its position in the one-thread order of events (event_order)
-  uint64_t conn_id = 0;
+  // The connection's slot on its worker: the reading thread numbers each worker's live
+  // connections densely and reuses the number of one that ended (its end task runs before the
+  // next start on that worker), so the worker finds the connection by index, not by a hash
+  // lookup per packet.
+  uint32_t slot = 0;
   TaskKind kind = TaskKind::data;
   Direction dir = Direction::client_to_server;
   // Index into WorkBatch::snapshots: the connection as it was then (start, gap, rst, end).
@@ -74,8 +80,10 @@ struct WorkBatch {
 
 // What one worker printed for one batch: `text`, cut into chunks by task (the task's seq and
 // where its text ends), and `through`, the horizon of the batch.
+// Written batches go back to their worker (OrderedWriter::take_spent), so that text buffers
+// and chunk lists are reused rather than allocated and grown every round.
 struct OutputBatch {
-  std::string text;
+  fmt::memory_buffer text;
   std::vector<std::pair<uint64_t, size_t>> chunks;
   uint64_t through = 0;
 };
