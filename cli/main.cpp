@@ -454,7 +454,10 @@ int run(const cli::Options& o) {
   if (o.print_stats && o.threads > 0 && parallel) {  // how the work was shared (it depends on timing)
     std::string shares;
     for (uint64_t n : parallel->connections_per_worker()) shares += (shares.empty() ? "" : ", ") + std::to_string(n);
-    fmt::print(stderr, "tlslens: worker threads: connections per thread (the reading thread first): {}\n", shares);
+    fmt::print(stderr,
+               "tlslens: worker threads: connections per thread (the reading thread first): {}; "
+               "waits for other threads' earlier events: {}\n",
+               shares, parallel->waits_for_earlier_events());
   }
   if (keys && text_printer != nullptr) {
     // Never key material: counts only.

@@ -96,6 +96,7 @@ class ParallelAnalyzer::Impl final : public EventSink, public ConnectionHandler 
 
   AnalysisSummary summary() const { return analyzer_->summary(); }
   std::vector<uint64_t> connections_per_worker() const { return started_; }
+  uint64_t waits_for_earlier_events() const { return progress_.waits(); }
   WorkerOutput& primary_output() { return workers_[0]->output(); }
 
   // ---- ConnectionHandler
@@ -281,6 +282,7 @@ void ParallelAnalyzer::process(const Packet& packet) { impl_->process(packet); }
 void ParallelAnalyzer::finish() { impl_->finish(); }
 AnalysisSummary ParallelAnalyzer::summary() const { return impl_->summary(); }
 std::vector<uint64_t> ParallelAnalyzer::connections_per_worker() const { return impl_->connections_per_worker(); }
+uint64_t ParallelAnalyzer::waits_for_earlier_events() const { return impl_->waits_for_earlier_events(); }
 WorkerOutput& ParallelAnalyzer::primary_output() { return impl_->primary_output(); }
 
 }  // namespace tlslens

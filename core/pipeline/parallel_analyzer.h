@@ -80,6 +80,8 @@ class ParallelAnalyzer {
   AnalysisSummary summary() const;
   // Connections each worker ran (worker 0: the calling thread), for --stats.
   std::vector<uint64_t> connections_per_worker() const;
+  // How often a worker waited for other workers' earlier events (a shared lookup that missed).
+  uint64_t waits_for_earlier_events() const;
   // The first worker's output, holding the whole run's counts after finish().
   WorkerOutput& primary_output();
 

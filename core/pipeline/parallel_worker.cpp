@@ -16,10 +16,10 @@ bool WorkerProgress::earlier_pending(uint64_t seq) const {
 void WorkerProgress::wait_for_earlier(uint64_t seq) {
   if (!earlier_pending(seq)) return;
   waits_.fetch_add(1, std::memory_order_relaxed);
-  waiting_.fetch_add(1);  // before the check under the lock: a worker that moves after it wakes us
+  waiting_.fetch_add(1);  // before the check under the lock: a worker that sees it wakes us
   {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !earlier_pending(seq); });
+    while (earlier_pending(seq)) changed_.wait_for(lock, kRecheck);
   }
   waiting_.fetch_sub(1);
 }
@@ -74,7 +74,7 @@ void ParallelWorker::run_batch(const WorkBatch& batch) {
   uint64_t bytes = 0;
   for (const Task& task : batch.tasks) {
     if (task.kind == TaskKind::data) bytes += task.length;
-    unfinished_from_.store(task.seq);
+    unfinished_from_.store(task.seq, std::memory_order_release);
     progress_.moved();
     event_order::set_current(task.seq);
     execute(task, batch);
@@ -85,7 +85,7 @@ void ParallelWorker::run_batch(const WorkBatch& batch) {
       printed_size = size;
     }
   }
-  unfinished_from_.store(batch.horizon + 1);
+  unfinished_from_.store(batch.horizon + 1, std::memory_order_release);
   progress_.moved();
   out_.take_buffered(printed.text);
   printed.through = batch.horizon;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <memory>
@@ -23,19 +24,23 @@ namespace tlslens::parallel {
 class ParallelWorker;
 
 // wait_for_earlier() for every worker: sleeps until no other worker has a task before `seq`
-// left. Workers announce progress after each task; they take the lock to wake a waiter only
-// when one is waiting, so progress costs one atomic load per task otherwise.
+// left. Workers announce progress after each task with a plain (release) store and take the
+// lock to wake a waiter only when they see one waiting. Seeing it for sure would need a full
+// fence per task (a store then a load, Dekker-style: ~1 M per GB of capture) to serve about
+// one wait per run, so a waiter instead re-checks every kRecheck: a missed wake-up costs it at
+// most that, never a hang.
 class WorkerProgress final : public event_order::Waiter {
  public:
   explicit WorkerProgress(const std::vector<std::unique_ptr<ParallelWorker>>& workers) : workers_(workers) {}
   void wait_for_earlier(uint64_t seq) override;
   // A worker's unfinished_from() moved: wake whoever waits.
   void moved() {
-    if (waiting_.load() == 0) return;
+    if (waiting_.load(std::memory_order_relaxed) == 0) return;
     std::lock_guard lock(mutex_);
     changed_.notify_all();
   }
   uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
+  static constexpr std::chrono::microseconds kRecheck{500};
 
  private:
   bool earlier_pending(uint64_t seq) const;
@@ -82,7 +87,7 @@ class ParallelWorker {
   }
 
   // A lower bound on the position of any task this worker has not finished.
-  uint64_t unfinished_from() const { return unfinished_from_.load(); }
+  uint64_t unfinished_from() const { return unfinished_from_.load(std::memory_order_acquire); }
   WorkerOutput& output() { return *output_; }
   OutputStream& stream() { return out_; }
 

@@ -97,7 +97,12 @@ def main():
                                    env=dict(os.environ, TLSLENS_READER_SHARE=reader_share))
             line = next((ln for ln in r.stderr.split("\n") if ln.startswith(per_thread)), None)
             failures.check(line is not None, f"--stats: no per-thread line in {r.stderr!r}")
-            return [int(n) for n in line[len(per_thread):].split(", ")] if line else []
+            if not line:
+                return []
+            counts, _, waits = line[len(per_thread):].partition("; ")
+            failures.check(waits.startswith("waits for other threads' earlier events: "),
+                           f"--stats: no wait count in {line!r}")
+            return [int(n) for n in counts.split(", ")]
 
         all_on_reader, none_on_reader, third = spread("1"), spread("0"), spread("0.34")
         failures.check(len(all_on_reader) == 3 and all_on_reader[1:] == [0, 0] and all_on_reader[0] > 50,
