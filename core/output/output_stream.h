@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdio>
+#include <span>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -35,6 +36,12 @@ class OutputStream {
     std::fflush(file_);
     buffer_.clear();
   }
+
+  // Writes pieces of text that live elsewhere, in order, after what is buffered, without
+  // copying them into the buffer: one writev() per up to 1024 pieces (the kernel reads them
+  // where they are; for /dev/null it reads nothing). The pieces need stay valid only until it
+  // returns. Worker threads' merged text goes out this way.
+  void write_pieces(std::span<const std::string_view> pieces);
 
   // The text not written out yet (all of it, for a stream without a file).
   std::string_view buffered() const { return {buffer_.data(), buffer_.size()}; }

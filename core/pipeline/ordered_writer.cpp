@@ -82,6 +82,7 @@ void OrderedWriter::write_in_order() {
     for (size_t i = 0; i < sources_.size(); ++i) {
       Source& s = sources_[i];
       while (!s.batches.empty() && s.next_chunk >= s.batches.front().chunks.size()) {
+        write_pieces();  // before the batch moves: short texts live inside it
         written_[i].push_back(std::move(s.batches.front()));
         s.batches.pop_front();
         s.next_chunk = 0;
@@ -94,17 +95,35 @@ void OrderedWriter::write_in_order() {
         from = i;
       }
     }
-    if (earliest == kNone) return;
+    if (earliest == kNone) break;
     // Safe only if no other source can still send something earlier.
+    bool safe = true;
     for (size_t i = 0; i < sources_.size(); ++i)
-      if (i != from && sources_[i].batches.empty() && sources_[i].through < earliest) return;
+      if (i != from && sources_[i].batches.empty() && sources_[i].through < earliest) safe = false;
+    if (!safe) break;
     Source& s = sources_[from];
     const OutputBatch& batch = s.batches.front();
     const size_t end = batch.chunks[s.next_chunk].second;
-    out_.write(std::string_view(batch.text.data() + s.text_offset, end - s.text_offset));
+    add_piece(std::string_view(batch.text.data() + s.text_offset, end - s.text_offset));
     s.text_offset = end;
     ++s.next_chunk;
   }
+  write_pieces();
+}
+
+void OrderedWriter::add_piece(std::string_view piece) {
+  if (piece.empty()) return;
+  if (!pieces_.empty() && pieces_.back().data() + pieces_.back().size() == piece.data()) {
+    pieces_.back() = std::string_view(pieces_.back().data(), pieces_.back().size() + piece.size());
+    return;  // the same batch's next chunk: one piece
+  }
+  pieces_.push_back(piece);
+}
+
+void OrderedWriter::write_pieces() {
+  if (pieces_.empty()) return;
+  out_.write_pieces(pieces_);
+  pieces_.clear();
 }
 
 }  // namespace tlslens::parallel

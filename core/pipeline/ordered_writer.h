@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "core/output/output_stream.h"
@@ -39,6 +40,10 @@ class OrderedWriter {
   void take_incoming();
   void write_in_order();
   void hand_back_written();
+  // The merged text is gathered as pieces of the batches' own text and written with writev
+  // (OutputStream::write_pieces), not copied into the output buffer first.
+  void add_piece(std::string_view piece);
+  void write_pieces();
 
   OutputStream& out_;
   std::mutex mutex_;
@@ -47,6 +52,7 @@ class OrderedWriter {
   std::vector<std::deque<OutputBatch>> spent_;       // written, back to their worker (under mutex_)
   std::vector<std::vector<OutputBatch>> written_;    // written since the last hand-back (writing thread)
   std::vector<Source> sources_;  // the writing thread's own
+  std::vector<std::string_view> pieces_;  // gathered, not yet written (the writing thread's)
   bool closed_ = false;
 };
 

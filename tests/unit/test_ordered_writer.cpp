@@ -1,11 +1,16 @@
 // OrderedWriter: chunks from several workers are written in the order of their positions, a
 // chunk only once no other worker can still send an earlier one, and written batches go back
-// to their own worker emptied, their buffers reused without old text reappearing.
+// to their own worker emptied, their buffers reused without old text reappearing. And the
+// gathered write (OutputStream::write_pieces) to files and pipes: order, many pieces, short
+// writes.
 #include "core/pipeline/ordered_writer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -97,6 +102,66 @@ TEST(OrderedWriter, StreamHandsOverItsTextWithoutCopying) {
   EXPECT_TRUE(out.buffered().empty());  // carries on in the emptied recycled buffer
   out.write("z");
   EXPECT_EQ(out.buffered(), "z");
+}
+
+std::string read_all(std::FILE* f) {
+  std::rewind(f);
+  std::string text;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  return text;
+}
+
+TEST(OutputStreamPieces, FollowWhatIsBufferedAndPrecedeWhatComesAfter) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    OutputStream out(f);
+    out.write("head ");
+    const std::string a = "alpha ";
+    const std::string b = "beta";
+    const std::vector<std::string_view> pieces = {a, b};
+    out.write_pieces(pieces);
+    out.write(" tail");
+  }  // flushed
+  EXPECT_EQ(read_all(f), "head alpha beta tail");
+  std::fclose(f);
+}
+
+TEST(OutputStreamPieces, ManyPiecesThroughAPipeReadSlowly) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::FILE* w = ::fdopen(fds[1], "w");
+  ASSERT_NE(w, nullptr);
+  std::string expected;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 5000; ++i) texts.push_back(std::to_string(i) + std::string(97, 'a' + i % 26) + "\n");
+  std::vector<std::string_view> pieces(texts.begin(), texts.end());
+  for (const std::string& t : texts) expected += t;
+  std::string got;
+  std::thread reader([&] {  // the pipe holds 64 KiB: writev returns short and must go on
+    char buf[1000];
+    ssize_t n = 0;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+  });
+  {
+    OutputStream out(w);
+    out.write("first\n");
+    out.write_pieces(pieces);
+  }
+  std::fclose(w);
+  reader.join();
+  ::close(fds[0]);
+  EXPECT_EQ(got.size(), expected.size() + 6);
+  EXPECT_TRUE(got == "first\n" + expected);
+}
+
+TEST(OutputStreamPieces, InMemoryStreamAppendsThem) {
+  OutputStream out;
+  const std::vector<std::string_view> pieces = {"x", "", "yz"};
+  out.write_pieces(pieces);
+  EXPECT_EQ(out.buffered(), "xyz");
 }
 
 }  // namespace
