@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/audit/lazy_ca_file.h"
 #include "core/tls/field.h"
@@ -23,7 +24,7 @@
 namespace {
 
 // Every string the certificate code produces goes into JSON: it must be valid UTF-8.
-bool valid_utf8(const std::string& s) {
+bool valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto b = static_cast<uint8_t>(s[i]);

@@ -46,7 +46,7 @@ FieldNode copy_field(const tls::Field& field) {
   node.name.replace(QLatin1Char('_'), QLatin1Char(' '));
   node.kind = field.kind;
   node.number = field.number;
-  node.text = QString::fromStdString(field.text);
+  node.text = QString::fromUtf8(field.text.data(), static_cast<qsizetype>(field.text.size()));
   if (!field.bytes.empty())
     node.bytes = QByteArray(reinterpret_cast<const char*>(field.bytes.data()), static_cast<qsizetype>(field.bytes.size()));
   node.offset = field.offset;

@@ -9,6 +9,7 @@
 #include <bitset>
 #include <utility>
 
+#include "core/tls/field_reading.h"
 #include "core/tls/registry.h"
 
 namespace tlslens::tls {
@@ -137,26 +138,43 @@ std::optional<Reader> read_vector(Reader& in, Decoding& d, Field& parent, const 
   return contents;
 }
 
+namespace {
+
+// A vector of `item_size`-byte code points holds remaining / item_size of them: room for them
+// all at once spares the list (and `collected`) growing one doubling at a time, which made
+// most of a hello's allocations.
+void reserve_items(const Reader& items, size_t item_size, Field& list, std::vector<uint16_t>* collected = nullptr) {
+  const size_t count = items.remaining() / item_size;
+  list.children.reserve(list.children.size() + count);
+  if (collected != nullptr) collected->reserve(collected->size() + count);
+}
+
+}  // namespace
+
 void read_code16_items(Reader& items, Decoding& d, Field& list, std::string_view item_key, Name16 name,
                        std::vector<uint16_t>* collected) {
+  reserve_items(items, 2, list, collected);
   uint16_t value;
   while (!items.empty() && read_code16(items, d, list, item_key, name, value))
     if (collected != nullptr && !is_grease(value)) collected->push_back(value);
 }
 
 void read_code8_items(Reader& items, Decoding& d, Field& list, std::string_view item_key, Name8 name) {
+  reserve_items(items, 1, list);
   uint8_t value;
   while (!items.empty() && read_code8(items, d, list, item_key, name, value)) {
   }
 }
 
 bool read_signature_scheme(Reader& in, Decoding& d, Field& parent, std::string_view key, uint16_t& value) {
-  if (!read_code16(in, d, parent, key, signature_scheme_name, value)) return false;
-  parent.children.back().text = signature_scheme_display_name(value);
+  size_t start = d.offset(in);
+  if (!in.u16(value)) return truncated(in, d, key, 2);
+  parent.add_code(key, value, signature_scheme_display_name(value)).at(start, 2);
   return true;
 }
 
 void read_signature_scheme_items(Reader& items, Decoding& d, Field& list, std::vector<uint16_t>* collected) {
+  reserve_items(items, 2, list, collected);
   uint16_t value;
   while (!items.empty() && read_signature_scheme(items, d, list, "signature_scheme", value))
     if (collected != nullptr && !is_grease(value)) collected->push_back(value);
@@ -199,14 +217,6 @@ std::string escaped_text(Bytes bytes) {
       out += fmt::format("\\x{:02x}", b);
   }
   return out;
-}
-
-std::string signature_scheme_display_name(uint16_t code) {
-  if (std::string_view name = signature_scheme_name(code); !name.empty()) return std::string(name);
-  std::string_view hash = hash_algorithm_name(static_cast<uint8_t>(code >> 8));
-  std::string_view signature = signature_algorithm_name(static_cast<uint8_t>(code & 0xFF));
-  if (hash.empty() || signature.empty()) return {};
-  return fmt::format("{}+{}", hash, signature);
 }
 
 std::string extension_label(uint16_t type) {
@@ -306,19 +316,29 @@ void mark_seen(HelloExtensionsSeen& seen, uint16_t type) {
 }
 // clang-format on
 
+// The facts' list of a hello's extensions in order, or nullptr for other messages.
+std::vector<uint16_t>* extension_order(TlsFacts& facts, uint8_t handshake_type) {
+  switch (handshake_type) {
+    case handshake_type::client_hello:
+      return &facts.client_extensions;
+    case handshake_type::server_hello:
+    case handshake_type::hello_retry_request:
+      return &facts.server_extensions;
+    default:
+      return nullptr;
+  }
+}
+
 // The hellos list their extensions in order; the server's flags also take in
 // EncryptedExtensions, where TLS 1.3 servers answer most of the ClientHello's extensions.
 void record_extension_seen(TlsFacts& facts, uint8_t handshake_type, uint16_t type) {
+  if (std::vector<uint16_t>* order = extension_order(facts, handshake_type)) order->push_back(type);
   switch (handshake_type) {
     case handshake_type::client_hello:
-      facts.client_extensions.push_back(type);
       mark_seen(facts.client_ext, type);
       break;
     case handshake_type::server_hello:
     case handshake_type::hello_retry_request:
-      facts.server_extensions.push_back(type);
-      mark_seen(facts.server_ext, type);
-      break;
     case handshake_type::encrypted_extensions:
       mark_seen(facts.server_ext, type);
       break;
@@ -330,6 +350,14 @@ void record_extension_seen(TlsFacts& facts, uint8_t handshake_type, uint16_t typ
 // ---- the block walker -------------------------------------------------------------------
 
 using SeenTypes = std::bitset<65536>;
+
+// How many whole extensions (a 2-byte type, then 16-bit-prefixed data) `block` holds.
+size_t count_extensions(Reader block) {
+  size_t count = 0;
+  Reader data;
+  while (block.skip(2) && block.prefixed16(data)) ++count;
+  return count;
+}
 
 // Decodes one extension (header and data) from `block` into `list`. Returns false when the
 // block's framing is broken (the rest of the block cannot be read).
@@ -377,6 +405,11 @@ void decode_extension_block(Reader& in, uint8_t handshake_type, Decoding& d, Fie
   std::optional<Reader> block = read_vector(in, d, out, {.what = "extensions", .length_key = "extensions_length"});
   if (!block) return;
   Field& list = out.add_list("extensions").at(d.offset(*block), block->remaining());
+  // Counting first costs a walk over the headers and spares growing the list (and the facts'
+  // order of extensions) one doubling at a time: a ClientHello has a dozen or more.
+  const size_t count = count_extensions(*block);
+  list.children.reserve(count);
+  if (std::vector<uint16_t>* order = extension_order(d.facts(), handshake_type)) order->reserve(order->size() + count);
   SeenTypes seen;
   uint16_t last_type = 0;
   size_t last_start = 0;

@@ -114,8 +114,6 @@ std::string hex_string(Bytes bytes);  // lowercase, no separators
 // Printable ASCII as is; every other byte, and the backslash, as \xNN (so the text is valid
 // UTF-8 and unambiguous): protocol names and host names are sent as bytes, not text.
 std::string escaped_text(Bytes bytes);
-// A signature scheme's name, or for an unregistered TLS 1.2 pair "sha256+rsa", or "".
-std::string signature_scheme_display_name(uint16_t code);
 // "server_name", or "0xfe0d" for an unknown type (for problems).
 std::string extension_label(uint16_t type);
 

@@ -114,12 +114,12 @@ DecodeResult take_identity(Reader& in, const DecodeContext& ctx, size_t width, s
   return std::nullopt;
 }
 
-std::string signature_scheme_display_name(uint16_t code) {
+FieldText signature_scheme_display_name(uint16_t code) {
   std::string_view name = signature_scheme_name(code);
-  if (!name.empty()) return std::string(name);
+  if (!name.empty()) return FieldText::of_static(name);
   std::string_view hash = hash_algorithm_name(static_cast<uint8_t>(code >> 8));
   std::string_view signature = signature_algorithm_name(static_cast<uint8_t>(code & 0xFF));
-  if (hash.empty() || signature.empty()) return "";
+  if (hash.empty() || signature.empty()) return {};
   return fmt::format("{}+{}", hash, signature);
 }
 

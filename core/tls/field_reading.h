@@ -61,8 +61,10 @@ DecodeResult take_short_opaque(Reader& in, const DecodeContext& ctx, size_t widt
 DecodeResult take_identity(Reader& in, const DecodeContext& ctx, size_t width, std::string_view key, Field& out);
 
 // Name of a TLS 1.2/1.3 signature scheme; for a pair not in the registry, "hash+signature"
-// from the TLS 1.2 byte registries ("md5+dsa"); "" when neither is known.
-std::string signature_scheme_display_name(uint16_t code);
+// from the TLS 1.2 byte registries ("md5+dsa"); "" when neither is known. Only the pair's
+// name is built (and owned); the others refer to static storage, so naming the dozens of
+// schemes a hello offers allocates nothing.
+FieldText signature_scheme_display_name(uint16_t code);
 
 // Reads a 2-byte signature scheme and adds it as the code field `key`.
 DecodeResult take_signature_scheme(Reader& in, const DecodeContext& ctx, std::string_view key, Field& out,

@@ -15,6 +15,10 @@ namespace {
 
 constexpr size_t kHeaderSize = 4;
 
+// Room for a message's own fields at once: the header's two and the body's (a ClientHello
+// adds ten), where the vector would otherwise grow through 4, 8 and 16.
+constexpr size_t kMessageFieldsCapacity = 16;
+
 // RFC 8446 4.1.3: a ServerHello whose random is SHA-256("HelloRetryRequest") is a
 // HelloRetryRequest.
 constexpr std::array<uint8_t, 32> kHelloRetryRequestRandom = {
@@ -149,6 +153,7 @@ std::string_view handshake_display_name(uint8_t type) {
 
 DecodeResult decode_handshake_message(DecodeContext& ctx, Field& out) {
   out = Field("handshake_message", FieldKind::group);
+  out.children.reserve(kMessageFieldsCapacity);
   out.at(0, ctx.message.size());
   Reader in(ctx.message);
   uint8_t type = 0;

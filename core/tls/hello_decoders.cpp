@@ -228,6 +228,7 @@ bool read_ssl2_lengths(Reader& body, Decoding& d, Field& out, Ssl2Lengths& lengt
 
 void read_ssl2_cipher_specs(Reader& specs, Decoding& d, Field& out) {
   Field& list = out.add_list("cipher_specs").at(d.offset(specs), specs.remaining());
+  list.children.reserve(specs.remaining() / kSsl2CipherSpecLength);
   TlsFacts& facts = d.facts();
   while (specs.remaining() >= kSsl2CipherSpecLength) {
     size_t start = d.offset(specs);

@@ -15,6 +15,7 @@
 
 #include <openssl/x509.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -118,6 +119,9 @@ class Certificate {
 // sha1_fingerprint, self_issued, warnings (a list of text). Lists, the curve, path_length and
 // sct_count appear only when there is something to say.
 void describe_certificate(const CertificateInfo& info, tls::Field& out);
+// The most fields describe_certificate adds to `out` (one per key above, nested ones not
+// counted), so a caller can reserve room for them.
+constexpr size_t kMostCertificateDescriptionFields = 20;
 
 // "2024-01-01 00:00:00 UTC" for seconds since the Unix epoch, exact for years 0000..9999.
 std::string format_utc_seconds(int64_t seconds);

@@ -18,6 +18,7 @@ using tls::Field;
 void add_text_list(Field& out, std::string_view key, std::string_view item, const std::vector<std::string>& values) {
   if (values.empty()) return;
   Field& list = out.add_list(key).set_cert_detail();
+  list.children.reserve(values.size());
   for (const std::string& value : values) list.add_text(item, value).set_cert_detail();
 }
 

@@ -261,7 +261,7 @@ std::vector<std::string> keys(const Field& f) {
 
 std::vector<std::string> texts(const Field& list) {
   std::vector<std::string> out;
-  for (const Field& c : list.children) out.push_back(c.text);
+  for (const Field& c : list.children) out.emplace_back(c.text);
   return out;
 }
 

@@ -81,8 +81,8 @@ const std::vector<uint8_t>& intermediate_der() {
   return der;
 }
 
-bool contains(const std::string& haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string::npos;
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
 }
 
 // A TLS 1.3 Certificate body: empty context, each certificate with no extensions.

@@ -359,7 +359,7 @@ TEST(SignedCertificateTimestampExtension, DecodesEachSct) {
   EXPECT_EQ(at(sct, "log_id").text, log_id);
   EXPECT_EQ(at(sct, "log_id").offset, 6u + 2u + 2u + 1u);
   EXPECT_EQ(at(sct, "timestamp").number, 1700000000123ull);
-  EXPECT_EQ(at(sct, "time").text.substr(0, 23), "2023-11-14 22:13:20.123");
+  EXPECT_EQ(at(sct, "time").text.view().substr(0, 23), "2023-11-14 22:13:20.123");
   EXPECT_EQ(at(sct, "signature_algorithm").text, "ecdsa_secp256r1_sha256");
   EXPECT_EQ(at(sct, "signature_length").number, 70u);
   EXPECT_EQ(at(sct, "signature").show, Show::with_all);
