@@ -55,23 +55,36 @@ struct Index {
   std::vector<Entry> entries;
 };
 
-// "Certificates with this subject": decodes the bundle's matching blocks, adds them to the
-// store (a duplicate added by another thread at the same time is not an error) and returns
-// the first. OpenSSL then finds every one of them in the store's cache.
+// Points `ret` at the store's own certificate with this subject, without a reference of its
+// own: OpenSSL's lookups hand back objects the store owns (its hashed-directory lookup copies
+// the pointer), and the caller takes its own reference and never releases `ret`'s.
+bool borrow_from_store(X509_STORE* store, const X509_NAME* name, X509_OBJECT* ret) {
+  if (X509_STORE_lock(store) != 1) return false;
+  X509_OBJECT* held =
+      X509_OBJECT_retrieve_by_subject(X509_STORE_get0_objects(store), X509_LU_X509, const_cast<X509_NAME*>(name));
+  X509* cert = held != nullptr ? X509_OBJECT_get0_X509(held) : nullptr;
+  const bool ok = cert != nullptr && X509_OBJECT_set1_X509(ret, cert) == 1;
+  if (ok) X509_free(cert);  // undo set1's reference: the store's keeps it alive
+  X509_STORE_unlock(store);
+  return ok;
+}
+
+// "Certificates with this subject": decodes the bundle's matching blocks and adds them to the
+// store (a duplicate added by another thread at the same time is not an error); OpenSSL then
+// finds every one of them in the store's cache.
 int get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name, X509_OBJECT* ret) {
   const auto* index = static_cast<const Index*>(X509_LOOKUP_get_method_data(lookup));
-  if (index == nullptr || type != X509_LU_X509 || name == nullptr) return 0;
   X509_STORE* store = X509_LOOKUP_get_store(lookup);
+  if (index == nullptr || store == nullptr || type != X509_LU_X509 || name == nullptr) return 0;
   ERR_set_mark();  // whatever OpenSSL queues here is ours to drop, not the caller's
-  X509Ptr found;
+  bool added = false;
   for (const Entry& entry : index->entries) {
     if (X509_NAME_cmp(entry.subject.get(), name) != 0) continue;
     const unsigned char* p = entry.der.data();
     X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(entry.der.size())));
-    if (!cert || (store != nullptr && X509_STORE_add_cert(store, cert.get()) != 1)) continue;
-    if (!found) found = std::move(cert);
+    if (cert && X509_STORE_add_cert(store, cert.get()) == 1) added = true;  // the store takes its own reference
   }
-  const int ok = found && X509_OBJECT_set1_X509(ret, found.get()) == 1 ? 1 : 0;
+  const int ok = added && borrow_from_store(store, name, ret) ? 1 : 0;
   ERR_pop_to_mark();
   return ok;
 }
