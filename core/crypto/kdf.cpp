@@ -7,6 +7,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <initializer_list>
@@ -340,23 +341,69 @@ bool tls13_hash_for(const tls::CipherSuiteInfo& suite, Hash& out) {
   }
 }
 
+// TLS 1.3's HKDF (RFC 5869) runs on OpenSSL's HMAC, one context per thread and hash re-keyed
+// for each use, not on its HKDF and TLS1-3-KDF: those take the digest by name and fetch it for
+// every derivation, under the lock of OpenSSL's method store — about 20 times per handshake,
+// most of the key schedule's time (strcmp, the lock, allocations; perf of BM_KeysTls13), and a
+// lock that worker threads bounce between their cores. RFC 5869 is two HMAC loops.
+EVP_MAC_CTX* thread_hmac(Hash hash) {
+  thread_local std::array<MacCtxPtr, 2> contexts;
+  MacCtxPtr& ctx = contexts[hash == Hash::sha384 ? 1 : 0];
+  if (!ctx) ctx.reset(new_hmac_context(digest_name(hash)));
+  return ctx.get();
+}
+
+// HMAC(key, parts...) into `out`, hash_length(hash) bytes.
+bool hmac(Hash hash, Bytes key, std::initializer_list<Bytes> parts, uint8_t* out) {
+  EVP_MAC_CTX* ctx = thread_hmac(hash);
+  // A null key would keep the previous use's key: an empty one points at a dummy byte.
+  if (ctx == nullptr || EVP_MAC_init(ctx, static_cast<const uint8_t*>(param_data(key.data(), key.size())),
+                                     key.size(), nullptr) != 1) {
+    return false;
+  }
+  for (Bytes part : parts) {
+    if (EVP_MAC_update(ctx, part.data(), part.size()) != 1) return false;
+  }
+  size_t size = 0;
+  return EVP_MAC_final(ctx, out, &size, hash_length(hash)) == 1 && size == hash_length(hash);
+}
+
+// HKDF-Expand (RFC 5869 2.3): T(i) = HMAC(PRK, T(i-1) | info | i), for at most 255 blocks.
+std::vector<uint8_t> hkdf_expand(Hash hash, Bytes prk, Bytes info, size_t length) {
+  const size_t block_size = hash_length(hash);
+  if (length == 0 || length > 255 * block_size) return {};
+  std::vector<uint8_t> out(length);
+  std::array<uint8_t, EVP_MAX_MD_SIZE> block{};
+  size_t done = 0;
+  for (uint8_t i = 1; done < length; ++i) {
+    const Bytes previous = i == 1 ? Bytes{} : Bytes(block.data(), block_size);
+    const uint8_t counter = i;
+    if (!hmac(hash, prk, {previous, info, Bytes(&counter, 1)}, block.data())) {  // reads `previous` before writing
+      OPENSSL_cleanse(block.data(), block.size());
+      wipe(out);
+      return fail();
+    }
+    const size_t n = std::min(block_size, length - done);
+    std::copy_n(block.begin(), n, out.begin() + static_cast<std::ptrdiff_t>(done));
+    done += n;
+  }
+  OPENSSL_cleanse(block.data(), block.size());
+  return out;
+}
+
 std::vector<uint8_t> hkdf_extract(Hash hash, Bytes salt, Bytes ikm) {
-  // RFC 5869 2.2: a missing salt is HashLen zeros (HMAC would pad an empty key to the same
-  // thing, but OpenSSL does not accept an empty salt parameter).
+  // RFC 5869 2.2: a missing salt is HashLen zeros.
   std::vector<uint8_t> zero_salt;
   if (salt.empty()) {
     zero_salt = zeros(hash);
     salt = zero_salt;
   }
-  int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-  const OSSL_PARAM params[] = {
-      utf8(OSSL_KDF_PARAM_DIGEST, digest_name(hash)),
-      OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-      octets(OSSL_KDF_PARAM_KEY, ikm),
-      octets(OSSL_KDF_PARAM_SALT, salt),
-      OSSL_PARAM_construct_end(),
-  };
-  return derive(OSSL_KDF_NAME_HKDF, params, hash_length(hash));
+  std::vector<uint8_t> out(hash_length(hash));
+  if (!hmac(hash, salt, {ikm}, out.data())) {
+    wipe(out);
+    return fail();
+  }
+  return out;
 }
 
 std::vector<uint8_t> hkdf_expand_label(Hash hash, Bytes secret, std::string_view label, Bytes context, size_t length) {
@@ -364,17 +411,21 @@ std::vector<uint8_t> hkdf_expand_label(Hash hash, Bytes secret, std::string_view
   // opaque context<0..255>.
   static constexpr std::string_view kPrefix = "tls13 ";
   if (kPrefix.size() + label.size() > 255 || context.size() > 255 || length > 0xFFFF) return {};
-  int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-  const OSSL_PARAM params[] = {
-      utf8(OSSL_KDF_PARAM_DIGEST, digest_name(hash)),
-      OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-      octets(OSSL_KDF_PARAM_KEY, secret),
-      octets(OSSL_KDF_PARAM_PREFIX, kPrefix),
-      octets(OSSL_KDF_PARAM_LABEL, label),
-      octets(OSSL_KDF_PARAM_DATA, context),
-      OSSL_PARAM_construct_end(),
+  std::array<uint8_t, 2 + 1 + 255 + 1 + 255> hkdf_label{};
+  size_t n = 0;
+  const auto append = [&](std::string_view text) {
+    std::copy(text.begin(), text.end(), hkdf_label.begin() + static_cast<std::ptrdiff_t>(n));
+    n += text.size();
   };
-  return derive(OSSL_KDF_NAME_TLS1_3_KDF, params, length);
+  hkdf_label[n++] = static_cast<uint8_t>(length >> 8);
+  hkdf_label[n++] = static_cast<uint8_t>(length);
+  hkdf_label[n++] = static_cast<uint8_t>(kPrefix.size() + label.size());
+  append(kPrefix);
+  append(label);
+  hkdf_label[n++] = static_cast<uint8_t>(context.size());
+  std::copy(context.begin(), context.end(), hkdf_label.begin() + static_cast<std::ptrdiff_t>(n));
+  n += context.size();
+  return hkdf_expand(hash, secret, Bytes(hkdf_label.data(), n), length);
 }
 
 std::vector<uint8_t> derive_secret(Hash hash, Bytes secret, std::string_view label, Bytes transcript_hash) {
