@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -65,6 +66,25 @@ void ParallelWorker::run_inline(WorkBatch& batch) {
   batch.clear();
 }
 
+namespace {
+
+// The reading thread copied every task's bytes in on the other core, so the first touch here
+// waits for each cache line to cross over (~200 ns on these machines). Asking for a task's
+// lines a few tasks ahead overlaps that wait with work: decrypting, where every byte is read,
+// 3-4 % less CPU and wall time on two threads; decoding, where most bodies are only counted,
+// no change either way (200 MB capture, 30 interleaved runs each).
+constexpr size_t kPrefetchAhead = 4;
+constexpr size_t kPrefetchBytes = 4096;  // a packet's worth; reassembled runs can be longer
+
+void prefetch_bytes(const Task& task, const WorkBatch& batch) {
+  if (task.kind != TaskKind::data || task.length == 0) return;
+  const uint8_t* bytes = task.external != nullptr ? task.external : batch.bytes.data() + task.offset;
+  const size_t n = std::min<uint64_t>(task.length, kPrefetchBytes);
+  for (size_t off = 0; off < n; off += 64) __builtin_prefetch(bytes + off);
+}
+
+}  // namespace
+
 void ParallelWorker::run_batch(const WorkBatch& batch) {
   const auto started = std::chrono::steady_clock::now();
   EventSink& sink = output_->sink();
@@ -72,7 +92,11 @@ void ParallelWorker::run_batch(const WorkBatch& batch) {
   writer_.take_spent(index_, printed);  // or a new one
   size_t printed_size = 0;
   uint64_t bytes = 0;
-  for (const Task& task : batch.tasks) {
+  const size_t count = batch.tasks.size();
+  const bool other_core = index_ != 0;  // worker 0's bytes were read on its own core
+  for (size_t i = 0; i < count; ++i) {
+    const Task& task = batch.tasks[i];
+    if (other_core && i + kPrefetchAhead < count) prefetch_bytes(batch.tasks[i + kPrefetchAhead], batch);
     if (task.kind == TaskKind::data) bytes += task.length;
     unfinished_from_.store(task.seq, std::memory_order_release);
     progress_.moved();
