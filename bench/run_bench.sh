@@ -422,8 +422,14 @@ if others and mine:
         cells = [f"{ratio(med[o], med[t])} / {ratio(medcpu[o], medcpu[t])}" for o in others]
         print(f"| {NAMES[t]} | " + " | ".join(cells) + " |")
 if "tlslens" in med and "tlslens_1t" in med:
-    print(f"\nThreads: tlslens (default: {os.cpu_count()} threads) is {ratio(med['tlslens_1t'], med['tlslens'])} "
+    print(f"\nThreads: tlslens (default: {os.cpu_count()} threads) is {med['tlslens_1t'] / med['tlslens']:.2f}× "
           f"as fast as --threads 1 by wall time (CPU time {medcpu['tlslens']:.3f} s vs {medcpu['tlslens_1t']:.3f} s).")
+    # The same, round by round: both ran within seconds of each other, while the machine's
+    # speed drifts over minutes, so the ratio within a round is steadier than that of medians.
+    paired = sorted(one[0] / two[0] for one, two in zip(runs["tlslens_1t"], runs["tlslens"]) if two[0] > 0)
+    if paired:
+        print(f"Paired: --threads 1's time over tlslens's within each round: median {statistics.median(paired):.2f}×, "
+              f"rounds {paired[0]:.2f}–{paired[-1]:.2f}×.")
     if "tlslens_pair" in med:
         # Two independent one-thread runs at once do twice the work: what two cores give when
         # nothing at all is shared. On a virtual machine whose cores share a physical one, or
