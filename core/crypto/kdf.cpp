@@ -1,11 +1,8 @@
 #include "core/crypto/kdf.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 
 #include <algorithm>
 #include <array>
@@ -24,7 +21,6 @@ namespace {
 // bytes); a bound keeps a nonsense length from becoming a huge allocation.
 constexpr size_t kMaxOutput = 1 << 16;
 
-using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, openssl::FreeWith<EVP_KDF_CTX_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, openssl::FreeWith<EVP_MD_CTX_free>>;
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, openssl::FreeWith<EVP_MAC_CTX_free>>;
 
@@ -52,20 +48,11 @@ std::vector<uint8_t> fail() {
   return {};
 }
 
-// OSSL_PARAM_get_octet_string refuses a parameter whose data pointer is null, even at
-// length zero, so empty inputs point at a dummy byte.
-void* param_data(const void* data, size_t size) {
+// An HMAC key that is never null: OpenSSL takes a null key, even of length zero, to mean "keep
+// the previous key", so an empty key points at a dummy byte.
+const uint8_t* key_data(Bytes key) {
   static const uint8_t kNothing = 0;
-  return const_cast<void*>(size == 0 ? static_cast<const void*>(&kNothing) : data);
-}
-OSSL_PARAM octets(const char* key, Bytes bytes) {
-  return OSSL_PARAM_construct_octet_string(key, param_data(bytes.data(), bytes.size()), bytes.size());
-}
-OSSL_PARAM octets(const char* key, std::string_view text) {
-  return OSSL_PARAM_construct_octet_string(key, param_data(text.data(), text.size()), text.size());
-}
-OSSL_PARAM utf8(const char* key, const char* value) {
-  return OSSL_PARAM_construct_utf8_string(key, const_cast<char*>(value), 0);
+  return key.empty() ? &kNothing : key.data();
 }
 
 const char* digest_name(PrfHash hash) {
@@ -86,19 +73,66 @@ const char* digest_name(Hash hash) {
   return hash == Hash::sha384 ? "SHA384" : "SHA256";
 }
 
-// Runs the named EVP_KDF with `params` for exactly `length` bytes.
-std::vector<uint8_t> derive(const char* kdf_name, const OSSL_PARAM* params, size_t length) {
-  if (length == 0 || length > kMaxOutput) return {};
-  EVP_KDF* kdf = fetched_kdf(kdf_name);
-  if (kdf == nullptr) return fail();
-  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf));
-  if (!ctx) return fail();
-  std::vector<uint8_t> out(length);
-  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) {
-    wipe(out);
-    return fail();
+// The TLS PRFs and TLS 1.3's HKDF run on OpenSSL's HMAC, one context per thread and digest
+// re-keyed for each use, not on its TLS1-PRF, HKDF and TLS1-3-KDF: those take the digest by
+// name and fetch it for every derivation, under the lock of OpenSSL's method store — about 20
+// times per TLS 1.3 handshake, most of the key schedule's time (strcmp, the lock, allocations;
+// perf of BM_KeysTls13), and a lock that worker threads bounce between their cores. Both
+// constructions are short loops of HMAC (RFC 5246 5, RFC 5869 2).
+struct ThreadHmac {
+  EVP_MAC_CTX* ctx = nullptr;
+  size_t size = 0;  // the digest's: an HMAC context knows it only once keyed
+};
+
+ThreadHmac thread_hmac(std::string_view digest) {
+  struct Context {
+    std::string_view digest;  // a static name (digest_name)
+    MacCtxPtr ctx;
+    size_t size;
+  };
+  thread_local std::vector<Context> contexts;
+  for (const Context& c : contexts) {
+    if (c.digest == digest) return {c.ctx.get(), c.size};
   }
-  return out;
+  const EVP_MD* md = fetched_digest(digest);
+  MacCtxPtr ctx(new_hmac_context(digest));
+  if (md == nullptr || !ctx || EVP_MD_get_size(md) <= 0) return {};
+  contexts.push_back(Context{digest, std::move(ctx), static_cast<size_t>(EVP_MD_get_size(md))});
+  return {contexts.back().ctx.get(), contexts.back().size};
+}
+
+// HMAC(key, parts...) into `out`, whose size must be the digest's.
+bool hmac(std::string_view digest, Bytes key, std::initializer_list<Bytes> parts, std::span<uint8_t> out) {
+  const ThreadHmac h = thread_hmac(digest);
+  if (h.ctx == nullptr || out.size() != h.size || EVP_MAC_init(h.ctx, key_data(key), key.size(), nullptr) != 1) {
+    return false;
+  }
+  for (Bytes part : parts) {
+    if (EVP_MAC_update(h.ctx, part.data(), part.size()) != 1) return false;
+  }
+  size_t size = 0;
+  return EVP_MAC_final(h.ctx, out.data(), &size, out.size()) == 1 && size == out.size();
+}
+
+// P_hash (RFC 5246 5; RFC 2246 5 for P_MD5 and P_SHA-1) with seed = label + seed, XORed into
+// `out`: HMAC(secret, A(i) + seed) for A(1) = HMAC(secret, seed), A(i) = HMAC(secret, A(i-1)).
+bool p_hash_xor(std::string_view digest, Bytes secret, std::string_view label, Bytes seed, std::span<uint8_t> out) {
+  const size_t n = thread_hmac(digest).size;
+  if (n == 0 || n > EVP_MAX_MD_SIZE) return false;
+  const Bytes label_bytes(reinterpret_cast<const uint8_t*>(label.data()), label.size());
+  std::array<uint8_t, EVP_MAX_MD_SIZE> a{};
+  std::array<uint8_t, EVP_MAX_MD_SIZE> block{};
+  const std::span<uint8_t> a_out(a.data(), n);
+  bool ok = hmac(digest, secret, {label_bytes, seed}, a_out);
+  size_t done = 0;
+  while (ok && done < out.size()) {
+    ok = hmac(digest, secret, {Bytes(a.data(), n), label_bytes, seed}, std::span<uint8_t>(block.data(), n));
+    for (size_t i = 0; ok && i < n && done < out.size(); ++i) out[done++] ^= block[i];
+    if (ok && done < out.size()) ok = hmac(digest, secret, {Bytes(a.data(), n)}, a_out);  // reads A(i) before writing
+  }
+  OPENSSL_cleanse(a.data(), a.size());
+  OPENSSL_cleanse(block.data(), block.size());
+  return ok;
 }
 
 std::vector<uint8_t> digest(const char* name, std::initializer_list<Bytes> parts) {
@@ -230,14 +264,23 @@ PrfHash prf_hash_for(uint16_t version, const tls::CipherSuiteInfo& suite) {
 
 std::vector<uint8_t> tls_prf(PrfHash hash, Bytes secret, std::string_view label, Bytes seed, size_t length) {
   const char* md = digest_name(hash);
-  if (md == nullptr) return {};
-  // TLS1-PRF concatenates repeated seed parameters: label + seed, as RFC 5246 5 defines.
-  const OSSL_PARAM params[] = {
-      utf8(OSSL_KDF_PARAM_DIGEST, md),    octets(OSSL_KDF_PARAM_SECRET, secret),
-      octets(OSSL_KDF_PARAM_SEED, label), octets(OSSL_KDF_PARAM_SEED, seed),
-      OSSL_PARAM_construct_end(),
-  };
-  return derive(OSSL_KDF_NAME_TLS1_PRF, params, length);
+  if (md == nullptr || length == 0 || length > kMaxOutput) return {};
+  std::vector<uint8_t> out(length, 0);
+  bool ok = false;
+  if (hash == PrfHash::md5_sha1) {
+    // TLS 1.0/1.1 (RFC 2246 5): P_MD5 over the secret's first half XOR P_SHA-1 over its second
+    // half, the halves sharing the middle byte when the length is odd.
+    const size_t half = (secret.size() + 1) / 2;
+    ok = p_hash_xor("MD5", secret.first(half), label, seed, out) &&
+         p_hash_xor("SHA1", secret.last(half), label, seed, out);
+  } else {
+    ok = p_hash_xor(md, secret, label, seed, out);
+  }
+  if (!ok) {
+    wipe(out);
+    return fail();
+  }
+  return out;
 }
 
 std::vector<uint8_t> master_secret(uint16_t version, PrfHash hash, Bytes premaster, Bytes client_random,
@@ -341,33 +384,6 @@ bool tls13_hash_for(const tls::CipherSuiteInfo& suite, Hash& out) {
   }
 }
 
-// TLS 1.3's HKDF (RFC 5869) runs on OpenSSL's HMAC, one context per thread and hash re-keyed
-// for each use, not on its HKDF and TLS1-3-KDF: those take the digest by name and fetch it for
-// every derivation, under the lock of OpenSSL's method store — about 20 times per handshake,
-// most of the key schedule's time (strcmp, the lock, allocations; perf of BM_KeysTls13), and a
-// lock that worker threads bounce between their cores. RFC 5869 is two HMAC loops.
-EVP_MAC_CTX* thread_hmac(Hash hash) {
-  thread_local std::array<MacCtxPtr, 2> contexts;
-  MacCtxPtr& ctx = contexts[hash == Hash::sha384 ? 1 : 0];
-  if (!ctx) ctx.reset(new_hmac_context(digest_name(hash)));
-  return ctx.get();
-}
-
-// HMAC(key, parts...) into `out`, hash_length(hash) bytes.
-bool hmac(Hash hash, Bytes key, std::initializer_list<Bytes> parts, uint8_t* out) {
-  EVP_MAC_CTX* ctx = thread_hmac(hash);
-  // A null key would keep the previous use's key: an empty one points at a dummy byte.
-  if (ctx == nullptr || EVP_MAC_init(ctx, static_cast<const uint8_t*>(param_data(key.data(), key.size())),
-                                     key.size(), nullptr) != 1) {
-    return false;
-  }
-  for (Bytes part : parts) {
-    if (EVP_MAC_update(ctx, part.data(), part.size()) != 1) return false;
-  }
-  size_t size = 0;
-  return EVP_MAC_final(ctx, out, &size, hash_length(hash)) == 1 && size == hash_length(hash);
-}
-
 // HKDF-Expand (RFC 5869 2.3): T(i) = HMAC(PRK, T(i-1) | info | i), for at most 255 blocks.
 std::vector<uint8_t> hkdf_expand(Hash hash, Bytes prk, Bytes info, size_t length) {
   const size_t block_size = hash_length(hash);
@@ -378,7 +394,7 @@ std::vector<uint8_t> hkdf_expand(Hash hash, Bytes prk, Bytes info, size_t length
   for (uint8_t i = 1; done < length; ++i) {
     const Bytes previous = i == 1 ? Bytes{} : Bytes(block.data(), block_size);
     const uint8_t counter = i;
-    if (!hmac(hash, prk, {previous, info, Bytes(&counter, 1)}, block.data())) {  // reads `previous` before writing
+    if (!hmac(digest_name(hash), prk, {previous, info, Bytes(&counter, 1)}, std::span<uint8_t>(block.data(), block_size))) {  // reads `previous` before writing
       OPENSSL_cleanse(block.data(), block.size());
       wipe(out);
       return fail();
@@ -399,7 +415,7 @@ std::vector<uint8_t> hkdf_extract(Hash hash, Bytes salt, Bytes ikm) {
     salt = zero_salt;
   }
   std::vector<uint8_t> out(hash_length(hash));
-  if (!hmac(hash, salt, {ikm}, out.data())) {
+  if (!hmac(digest_name(hash), salt, {ikm}, out)) {
     wipe(out);
     return fail();
   }
