@@ -3,7 +3,6 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include <map>
@@ -56,9 +55,6 @@ EVP_MD* fetch_md(const std::string& name) {
 EVP_CIPHER* fetch_cipher(const std::string& name) {
   return EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr);
 }
-EVP_KDF* fetch_kdf(const std::string& name) {
-  return EVP_KDF_fetch(nullptr, name.c_str(), nullptr);
-}
 EVP_MAC* fetch_mac(const std::string& name) {
   return EVP_MAC_fetch(nullptr, name.c_str(), nullptr);
 }
@@ -89,7 +85,6 @@ T& table() {
 
 using MdTable = Table<EVP_MD, fetch_md, EVP_MD_free>;
 using CipherTable = Table<EVP_CIPHER, fetch_cipher, EVP_CIPHER_free>;
-using KdfTable = Table<EVP_KDF, fetch_kdf, EVP_KDF_free>;
 using MacTable = Table<EVP_MAC, fetch_mac, EVP_MAC_free>;
 using HmacTemplateTable = Table<EVP_MAC_CTX, make_hmac_template, EVP_MAC_CTX_free>;
 
@@ -101,10 +96,6 @@ const EVP_MD* fetched_digest(std::string_view name) {
 
 const EVP_CIPHER* fetched_cipher(std::string_view name) {
   return table<CipherTable>().get(name);
-}
-
-EVP_KDF* fetched_kdf(std::string_view name) {
-  return table<KdfTable>().get(name);
 }
 
 EVP_MAC* fetched_mac(std::string_view name) {

@@ -22,8 +22,7 @@ namespace tlslens::crypto {
 
 const EVP_MD* fetched_digest(std::string_view name);
 const EVP_CIPHER* fetched_cipher(std::string_view name);
-// Non-const only because EVP_KDF_CTX_new and EVP_MAC_CTX_new take non-const pointers.
-EVP_KDF* fetched_kdf(std::string_view name);
+// Non-const only because EVP_MAC_CTX_new takes a non-const pointer.
 EVP_MAC* fetched_mac(std::string_view name);
 
 // A new HMAC context with `digest` already set and no key (EVP_MAC_init gives it one),

@@ -5,12 +5,14 @@
 // an incremental transcript hash. Nothing here parses wire bytes or keeps connection state;
 // the session decides which function to call with what.
 //
-// How it is built: OpenSSL 3 does the cryptography. The TLS 1.0-1.2 PRF is EVP_KDF
-// "TLS1-PRF" (digest "MD5-SHA1" for TLS 1.0/1.1, SHA-256 or SHA-384 for TLS 1.2), HKDF-Extract
-// is EVP_KDF "HKDF" in extract-only mode, HKDF-Expand-Label is EVP_KDF "TLS13-KDF" in
-// expand-only mode, hashes are EVP_Digest*, HMAC is EVP_MAC. The one construction OpenSSL has
-// no KDF for is SSL 3.0's (RFC 6101 6.1 and 6.2.2): it is built here from MD5 and SHA-1
-// digests exactly as the RFC writes it.
+// How it is built: OpenSSL 3 does the cryptography: hashes are EVP_Digest*, HMAC is EVP_MAC.
+// The TLS 1.0-1.2 PRF (P_hash, RFC 5246 5; P_MD5 XOR P_SHA-1 for TLS 1.0/1.1) and HKDF
+// (RFC 5869, with TLS 1.3's HkdfLabel) are the RFCs' short HMAC loops, written here over one
+// HMAC context per thread and digest: OpenSSL's own TLS1-PRF, HKDF and TLS13-KDF fetch the
+// digest by name on every derivation, under a lock, which was most of a handshake's key
+// schedule and a lock worker threads contend for. SSL 3.0's construction (RFC 6101 6.1 and
+// 6.2.2) is built from MD5 and SHA-1 digests exactly as the RFC writes it. RFC and published
+// vectors for all of them are in tests/data/kdf.
 //
 // Failure: every function that returns bytes returns an empty vector when it cannot derive
 // (an OpenSSL failure, an unsupported hash, a length the construction cannot produce).
