@@ -55,6 +55,10 @@ const uint8_t* key_data(Bytes key) {
   return key.empty() ? &kNothing : key.data();
 }
 
+Bytes text_bytes(std::string_view text) {
+  return Bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+}
+
 const char* digest_name(PrfHash hash) {
   switch (hash) {
     case PrfHash::md5_sha1:
@@ -119,7 +123,7 @@ bool hmac(std::string_view digest, Bytes key, std::initializer_list<Bytes> parts
 bool p_hash_xor(std::string_view digest, Bytes secret, std::string_view label, Bytes seed, std::span<uint8_t> out) {
   const size_t n = thread_hmac(digest).size;
   if (n == 0 || n > EVP_MAX_MD_SIZE) return false;
-  const Bytes label_bytes(reinterpret_cast<const uint8_t*>(label.data()), label.size());
+  const Bytes label_bytes = text_bytes(label);
   std::array<uint8_t, EVP_MAX_MD_SIZE> a{};
   std::array<uint8_t, EVP_MAX_MD_SIZE> block{};
   const std::span<uint8_t> a_out(a.data(), n);
@@ -394,7 +398,9 @@ std::vector<uint8_t> hkdf_expand(Hash hash, Bytes prk, Bytes info, size_t length
   for (uint8_t i = 1; done < length; ++i) {
     const Bytes previous = i == 1 ? Bytes{} : Bytes(block.data(), block_size);
     const uint8_t counter = i;
-    if (!hmac(digest_name(hash), prk, {previous, info, Bytes(&counter, 1)}, std::span<uint8_t>(block.data(), block_size))) {  // reads `previous` before writing
+    // hmac() reads `previous` before it writes the next block over it.
+    const std::span<uint8_t> next(block.data(), block_size);
+    if (!hmac(digest_name(hash), prk, {previous, info, Bytes(&counter, 1)}, next)) {
       OPENSSL_cleanse(block.data(), block.size());
       wipe(out);
       return fail();
@@ -429,18 +435,17 @@ std::vector<uint8_t> hkdf_expand_label(Hash hash, Bytes secret, std::string_view
   if (kPrefix.size() + label.size() > 255 || context.size() > 255 || length > 0xFFFF) return {};
   std::array<uint8_t, 2 + 1 + 255 + 1 + 255> hkdf_label{};
   size_t n = 0;
-  const auto append = [&](std::string_view text) {
-    std::copy(text.begin(), text.end(), hkdf_label.begin() + static_cast<std::ptrdiff_t>(n));
-    n += text.size();
+  const auto append = [&](Bytes bytes) {
+    std::copy(bytes.begin(), bytes.end(), hkdf_label.begin() + static_cast<std::ptrdiff_t>(n));
+    n += bytes.size();
   };
   hkdf_label[n++] = static_cast<uint8_t>(length >> 8);
   hkdf_label[n++] = static_cast<uint8_t>(length);
   hkdf_label[n++] = static_cast<uint8_t>(kPrefix.size() + label.size());
-  append(kPrefix);
-  append(label);
+  append(text_bytes(kPrefix));
+  append(text_bytes(label));
   hkdf_label[n++] = static_cast<uint8_t>(context.size());
-  std::copy(context.begin(), context.end(), hkdf_label.begin() + static_cast<std::ptrdiff_t>(n));
-  n += context.size();
+  append(context);
   return hkdf_expand(hash, secret, Bytes(hkdf_label.data(), n), length);
 }
 
@@ -498,15 +503,8 @@ std::vector<uint8_t> finished_verify_data(Hash hash, Bytes base_key, Bytes trans
   std::vector<uint8_t> key = finished_key(hash, base_key);
   Wipe wipe_key(key);
   if (key.empty()) return {};
-  std::vector<uint8_t> out(EVP_MAX_MD_SIZE);
-  size_t size = 0;
-  MacCtxPtr hmac(new_hmac_context(digest_name(hash)));
-  if (!hmac || EVP_MAC_init(hmac.get(), key.data(), key.size(), nullptr) != 1 ||
-      EVP_MAC_update(hmac.get(), transcript_hash.data(), transcript_hash.size()) != 1 ||
-      EVP_MAC_final(hmac.get(), out.data(), &size, out.size()) != 1) {
-    return fail();
-  }
-  out.resize(size);
+  std::vector<uint8_t> out(hash_length(hash));
+  if (!hmac(digest_name(hash), key, {transcript_hash}, out)) return fail();
   return out;
 }
 
