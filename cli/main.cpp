@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -171,7 +172,9 @@ void print_warnings(const AnalysisSummary& s, const CaptureStats& c) {
 std::vector<DecryptionSecrets> embedded_key_logs(const cli::Options& o) {
   std::vector<DecryptionSecrets> key_logs;
   if (!o.embedded_secrets || o.read_file.empty()) return key_logs;
-  for (DecryptionSecrets& dsb : scan_decryption_secrets(o.read_file))
+  // A large file is walked by two threads unless --threads says one.
+  const unsigned threads = o.threads > 0 ? static_cast<unsigned>(o.threads) : std::thread::hardware_concurrency();
+  for (DecryptionSecrets& dsb : scan_decryption_secrets(o.read_file, threads))
     if (dsb.type == DecryptionSecrets::tls_key_log) key_logs.push_back(std::move(dsb));
   return key_logs;
 }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <string>
+#include <thread>
 
 #include <QFile>
 
@@ -23,7 +24,7 @@ bool load_keys(const AnalysisSettings& settings, const QString& capture_path, Pr
     return false;
   }
   int block = 0;
-  for (const DecryptionSecrets& dsb : scan_decryption_secrets(file_name_bytes(capture_path))) {
+  for (const DecryptionSecrets& dsb : scan_decryption_secrets(file_name_bytes(capture_path), std::thread::hardware_concurrency())) {
     if (dsb.type != DecryptionSecrets::tls_key_log) continue;
     keys->key_log.add_block(std::string_view(reinterpret_cast<const char*>(dsb.data.data()), dsb.data.size()),
                             file_name_bytes(capture_path) + " (Decryption Secrets Block " + std::to_string(++block) +
