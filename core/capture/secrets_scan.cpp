@@ -139,26 +139,30 @@ std::optional<Block> read_block(Source& source, uint64_t offset, bool& little_en
 // blocks, so a malformed packet does not hide the secrets after it.
 //
 // Two walkers can split a large file: the second starts at a block boundary it finds in the
-// middle (a run of well-framed blocks) and records every block it reaches; the first walks
-// from the start until it reaches one of those blocks in the same byte order, from where
-// both walks are the same (a walk depends only on where it is and the byte order), and takes
-// the second's secrets from there. If they never meet (the boundary found was a false one,
-// inside a packet), the first walks on alone: the result never depends on the split.
+// middle (a run of well-framed blocks); the first walks from the start and, if it reaches that
+// very block in the same byte order, stops there and takes the second's secrets: a walk
+// depends only on where it is and the byte order, so from there both are the same walk.
+// Otherwise the boundary was a false one (inside a packet's data) and the first walks on
+// alone: the result never depends on the split. (A false chain cannot run into the real one
+// later in the same byte order: a block is well framed only if its trailing length is its
+// own, and ending where a real block ends means reading that block's length, so starting
+// where it starts. Nothing about the second walk needs keeping but its start.)
 class BlockWalker {
  public:
-  BlockWalker(WindowedFile& file, uint64_t offset, bool little_endian, bool record_blocks)
-      : file_(file), offset_(offset), little_endian_(little_endian), record_blocks_(record_blocks) {}
+  BlockWalker(WindowedFile& file, uint64_t offset, bool little_endian)
+      : file_(file), offset_(offset), start_(offset), start_little_endian_(little_endian),
+        little_endian_(little_endian) {}
 
   // Walks on until the next block would start at or after `until`, or the walk ends.
   void walk_until(uint64_t until) {
     while (!ended_ && offset_ < until) step();
   }
-  // Walks on to the end, joining `second` (a walk of the rest of the file, finished) at the
-  // first block it also reached.
+  // Walks on to the end, handing over to `second` (a walk of the rest of the file from a
+  // boundary found, finished) if it reaches where `second` started.
   void walk_to_end(const BlockWalker* second) {
     while (!ended_) {
-      if (second != nullptr && offset_ >= second->start_ && second->reached(offset_, little_endian_)) {
-        take_from(*second, offset_);
+      if (second != nullptr && offset_ == second->start_ && little_endian_ == second->start_little_endian_) {
+        secrets_.insert(secrets_.end(), second->secrets_.begin(), second->secrets_.end());
         return;
       }
       step();
@@ -168,40 +172,22 @@ class BlockWalker {
 
  private:
   void step() {
-    if (offset_ >= file_.size()) {
-      ended_ = true;
-      return;
-    }
-    if (record_blocks_) reached_.push_back(offset_ << 1 | (little_endian_ ? 1 : 0));
-    std::optional<Block> block = read_block(file_, offset_, little_endian_);
+    std::optional<Block> block = offset_ < file_.size() ? read_block(file_, offset_, little_endian_) : std::nullopt;
     if (!block) {
       ended_ = true;
       return;
     }
-    if (block->secrets) {
-      secrets_.push_back(std::move(*block->secrets));
-      secrets_at_.push_back(offset_);
-    }
+    if (block->secrets) secrets_.push_back(std::move(*block->secrets));
     offset_ += block->length;
-  }
-  bool reached(uint64_t offset, bool little_endian) const {
-    return std::binary_search(reached_.begin(), reached_.end(), offset << 1 | (little_endian ? 1 : 0));
-  }
-  void take_from(const BlockWalker& second, uint64_t from) {
-    for (size_t i = 0; i < second.secrets_.size(); ++i)
-      if (second.secrets_at_[i] >= from) secrets_.push_back(second.secrets_[i]);
-    ended_ = true;
   }
 
   WindowedFile& file_;
   uint64_t offset_;
-  const uint64_t start_ = offset_;  // (declared after offset_: initialised from it)
+  const uint64_t start_;
+  const bool start_little_endian_;
   bool little_endian_;
-  bool record_blocks_;
   bool ended_ = false;
   std::vector<DecryptionSecrets> secrets_;
-  std::vector<uint64_t> secrets_at_;
-  std::vector<uint64_t> reached_;  // offset << 1 | little-endian, ascending (when recorded)
 };
 
 // A block boundary at or after `from`, for the second walker: the first position (block
@@ -242,14 +228,14 @@ std::optional<std::pair<uint64_t, bool>> find_block_boundary(int fd, uint64_t fi
 // The whole walk, in two halves when `split_at` is inside the file (0: one walker).
 std::vector<DecryptionSecrets> walk_file(int fd, uint64_t file_size, uint64_t split_at) {
   WindowedFile first_file(fd, file_size);
-  BlockWalker first(first_file, 0, true, false);
+  BlockWalker first(first_file, 0, true);
   const auto boundary = split_at > 0 ? find_block_boundary(fd, file_size, split_at) : std::nullopt;
   if (!boundary) {
     first.walk_to_end(nullptr);
     return first.take_secrets();
   }
   WindowedFile second_file(fd, file_size);
-  BlockWalker second(second_file, boundary->first, boundary->second, true);
+  BlockWalker second(second_file, boundary->first, boundary->second);
   std::thread other([&second] { second.walk_to_end(nullptr); });
   first.walk_until(boundary->first);
   other.join();
