@@ -10,23 +10,25 @@
 
 #include <fmt/format.h>
 
+#include "core/capture/pcapng_format.h"
+
 namespace tlslens {
 namespace {
 
-constexpr uint32_t kSectionHeaderBlock = 0x0a0d0d0a;
-constexpr uint32_t kInterfaceDescriptionBlock = 0x00000001;
-constexpr uint32_t kObsoletePacketBlock = 0x00000002;
-constexpr uint32_t kSimplePacketBlock = 0x00000003;
-constexpr uint32_t kEnhancedPacketBlock = 0x00000006;
-constexpr uint32_t kDecryptionSecretsBlock = 0x0000000a;
-constexpr uint32_t kByteOrderMagic = 0x1a2b3c4d;
+using pcapng::kBlockFramingSize;
+using pcapng::kByteOrderMagic;
+using pcapng::kDecryptionSecretsBlock;
+using pcapng::kEnhancedPacketBlock;
+using pcapng::kInterfaceDescriptionBlock;
+using pcapng::kObsoletePacketBlock;
+using pcapng::kSectionHeaderBlock;
+using pcapng::kSimplePacketBlock;
 
 constexpr uint16_t kOptionEnd = 0;
 constexpr uint16_t kOptionTimestampResolution = 9;
 constexpr uint16_t kOptionTimestampOffset = 14;
 
 constexpr size_t kBlockHeaderSize = 8;    // type, leading length
-constexpr size_t kBlockFramingSize = 12;  // type, leading length, trailing length
 constexpr size_t kFirstBodyChunk = 64 * 1024;
 constexpr int kDefaultSnaplen = 262144;
 
@@ -376,12 +378,9 @@ PcapngReader::Outcome PcapngReader::parse_interface(Reader body) {
 
 PcapngReader::Outcome PcapngReader::parse_decryption_secrets(Reader body) {
   DecryptionSecrets secrets;
-  uint32_t length = 0;
-  Bytes data;
-  if (!read_u32(body, secrets.type) || !read_u32(body, length) || !body.bytes(length, data)) {
+  if (!pcapng::parse_decryption_secrets(body, little_endian_, secrets)) {
     return fail(Outcome::error, "malformed decryption secrets " + where());
   }
-  secrets.data.assign(data.begin(), data.end());
   decryption_secrets_.push_back(std::move(secrets));
   return Outcome::done;
 }

@@ -6,25 +6,40 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <thread>
 #include <utility>
 
 #include "core/capture/compressed_stream.h"
+#include "core/capture/pcapng_format.h"
 #include "core/util/reader.h"
 
 namespace tlslens {
 
 namespace {
 
-constexpr uint32_t kSectionHeaderBlock = 0x0a0d0d0a;
-constexpr uint32_t kDecryptionSecretsBlock = 0x0000000a;
-constexpr uint32_t kByteOrderMagic = 0x1a2b3c4d;
-constexpr size_t kBlockFramingSize = 12;  // type, leading length, trailing length
+using pcapng::kBlockFramingSize;
+using pcapng::kByteOrderMagic;
+using pcapng::kDecryptionSecretsBlock;
+using pcapng::kSectionHeaderBlock;
+
 // One pread() fills this much. The walk touches only block headers, so what it costs is the
 // kernel's copy of the file: on the 1 GB bench capture as pcapng, 0.15 s (0.11 s on two
 // threads) where `dd bs=1M` takes 0.11 s, and PcapngReader reading every block took 0.28 s.
 // A window that stays in the core's cache after the copy was a little faster than 1 MiB.
 constexpr size_t kWindowBytes = 256u << 10;
+
+// Fills `out` from `offset` on; how many bytes it got (fewer at the end of the file or on an
+// error).
+size_t read_at(int fd, std::span<uint8_t> out, uint64_t offset) {
+  size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t r = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  return got;
+}
 
 // A regular file read at any offset through one recycled window of memory.
 class WindowedFile {
@@ -39,12 +54,7 @@ class WindowedFile {
     if (offset < window_offset_ || offset + n > window_offset_ + window_.size()) {
       const size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(n, kWindowBytes), size_ - offset));
       window_.resize(want);
-      size_t got = 0;
-      while (got < want) {
-        const ssize_t r = ::pread(fd_, window_.data() + got, want - got, static_cast<off_t>(offset + got));
-        if (r <= 0) break;
-        got += static_cast<size_t>(r);
-      }
+      const size_t got = read_at(fd_, window_, offset);
       window_.resize(got);
       window_offset_ = offset;
       if (got < n) return std::nullopt;
@@ -102,15 +112,17 @@ std::optional<Block> read_block(Source& source, uint64_t offset, bool& little_en
   } else if (order) {
     Reader(*header).u32le(type);
   }
-  const auto read_u32 = [order](Reader r, uint32_t& v) { return order ? r.u32le(v) : r.u32(v); };
   Block block;
-  if (!read_u32(Reader(header->subspan(4)), block.length)) return std::nullopt;
+  Reader length_field(header->subspan(4));
+  if (!pcapng::read_u32(length_field, order, block.length)) return std::nullopt;
   const uint32_t length = block.length;
   if (length < kBlockFramingSize || length % 4 != 0 || length > PcapngReader::max_block_length) return std::nullopt;
   if (type == kSectionHeaderBlock && length < kBlockFramingSize + 4 + 12) return std::nullopt;  // magic, version, length
   const auto trailer = source.at(offset + length - 4, 4);
+  if (!trailer) return std::nullopt;
+  Reader trailer_field(*trailer);
   uint32_t trailing = 0;
-  if (!trailer || !read_u32(Reader(*trailer), trailing) || trailing != length) return std::nullopt;
+  if (!pcapng::read_u32(trailer_field, order, trailing) || trailing != length) return std::nullopt;
   if (type == kSectionHeaderBlock) {
     const auto version = source.at(offset + 12, 2);  // after the magic: the major version
     uint16_t major = 0;
@@ -118,15 +130,8 @@ std::optional<Block> read_block(Source& source, uint64_t offset, bool& little_en
       return std::nullopt;
   } else if (type == kDecryptionSecretsBlock) {
     const auto body = source.at(offset + 8, length - kBlockFramingSize);
-    if (!body) return std::nullopt;
-    Reader b(*body);
     DecryptionSecrets secrets;
-    uint32_t data_length = 0;
-    Bytes data;
-    if (!(order ? b.u32le(secrets.type) : b.u32(secrets.type)) ||
-        !(order ? b.u32le(data_length) : b.u32(data_length)) || !b.bytes(data_length, data))
-      return std::nullopt;
-    secrets.data.assign(data.begin(), data.end());
+    if (!body || !pcapng::parse_decryption_secrets(Reader(*body), order, secrets)) return std::nullopt;
     block.secrets = std::move(secrets);
   }
   little_endian = order;
@@ -199,12 +204,7 @@ constexpr size_t kResyncBlocks = 8;
 std::optional<std::pair<uint64_t, bool>> find_block_boundary(int fd, uint64_t file_size, uint64_t from) {
   if (from >= file_size) return std::nullopt;
   std::vector<uint8_t> buffer(static_cast<size_t>(std::min<uint64_t>(2 * kResyncSearchBytes, file_size - from)));
-  size_t got = 0;
-  while (got < buffer.size()) {
-    const ssize_t r = ::pread(fd, buffer.data() + got, buffer.size() - got, static_cast<off_t>(from + got));
-    if (r <= 0) return std::nullopt;
-    got += static_cast<size_t>(r);
-  }
+  if (read_at(fd, buffer, from) < buffer.size()) return std::nullopt;
   const bool reaches_end = from + buffer.size() == file_size;
   BufferSource source{Bytes(buffer)};
   for (size_t candidate = (4 - from % 4) % 4; candidate < std::min(kResyncSearchBytes, buffer.size()); candidate += 4) {
@@ -226,8 +226,8 @@ std::optional<std::pair<uint64_t, bool>> find_block_boundary(int fd, uint64_t fi
 }
 
 // The whole walk, in two halves when `split_at` is inside the file (0: one walker).
-std::vector<DecryptionSecrets> walk_file(int fd, uint64_t file_size, uint64_t split_at) {
-  WindowedFile first_file(fd, file_size);
+std::vector<DecryptionSecrets> walk_file(int fd, WindowedFile& first_file, uint64_t split_at) {
+  const uint64_t file_size = first_file.size();
   BlockWalker first(first_file, 0, true);
   const auto boundary = split_at > 0 ? find_block_boundary(fd, file_size, split_at) : std::nullopt;
   if (!boundary) {
@@ -262,22 +262,22 @@ constexpr uint64_t kSplitMinBytes = 32u << 20;
 std::vector<DecryptionSecrets> scan(const std::string& path, std::optional<uint64_t> split_at, unsigned threads) {
   // Standard input, a pipe or a FIFO can be read only once: scanning it first would eat the
   // capture. Their embedded key logs are not used (a file is read twice; a stream once).
-  struct stat info {};
-  if (path == "-" || stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return {};
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // (Opened without waiting for a writer, so that a FIFO is only looked at.)
+  if (path == "-") return {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return {};
-  std::vector<DecryptionSecrets> found;
-  bool plain_pcapng = false;
-  struct stat opened {};
-  if (fstat(fd, &opened) == 0 && S_ISREG(opened.st_mode)) {
-    const uint64_t size = static_cast<uint64_t>(opened.st_size);
-    WindowedFile probe(fd, size);
-    const auto magic = probe.at(0, 4);
-    uint32_t type = 0;
-    plain_pcapng = magic && Reader(*magic).u32(type) && type == kSectionHeaderBlock;
-    if (!split_at) split_at = threads > 1 && size >= kSplitMinBytes ? size / 2 : 0;
-    if (plain_pcapng) found = walk_file(fd, size, *split_at);
+  struct stat info {};
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return {};
   }
+  const uint64_t size = static_cast<uint64_t>(info.st_size);
+  WindowedFile file(fd, size);
+  const auto magic = file.at(0, 4);
+  uint32_t type = 0;
+  const bool plain_pcapng = magic && Reader(*magic).u32(type) && type == kSectionHeaderBlock;
+  std::vector<DecryptionSecrets> found;
+  if (plain_pcapng) found = walk_file(fd, file, split_at.value_or(threads > 1 && size >= kSplitMinBytes ? size / 2 : 0));
   ::close(fd);
   if (plain_pcapng) return found;
   try {
